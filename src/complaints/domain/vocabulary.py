@@ -1,0 +1,195 @@
+"""The words of complaint handling (DOMAIN.md), as enums every layer shares."""
+
+from enum import StrEnum
+
+
+class Channel(StrEnum):
+    """How the complaint reached us (A-dimension of JR/T 0169-2018)."""
+
+    HOTLINE = "hotline"
+    WEB = "web"
+    EMAIL = "email"
+    SMS = "sms"
+    LETTER = "letter"
+    WALK_IN = "walk_in"
+    FAX = "fax"
+    WECHAT = "wechat"
+    APP = "app"
+    REGULATOR = "regulator"
+    GOV_HOTLINE = "gov_hotline"
+    MEDIA = "media"
+
+
+# Channels where staff type in a complaint that arrived earlier, so a back-dated
+# `received_at` is legitimate.
+STAFF_ENTERED_CHANNELS = frozenset(
+    {
+        Channel.HOTLINE,
+        Channel.LETTER,
+        Channel.WALK_IN,
+        Channel.FAX,
+        Channel.REGULATOR,
+        Channel.GOV_HOTLINE,
+        Channel.MEDIA,
+    }
+)
+
+
+class Source(StrEnum):
+    DIRECT = "direct"
+    HEAD_OFFICE = "head_office"
+    REGULATOR = "regulator"
+    DEPARTMENT = "department"
+
+
+class BusinessType(StrEnum):
+    """B-dimension."""
+
+    DEPOSITS = "deposits"
+    LOANS = "loans"
+    BANK_CARDS = "bank_cards"
+    PAYMENT = "payment"
+    WEALTH_MANAGEMENT = "wealth_management"
+    E_BANKING = "e_banking"
+    CASH = "cash"
+    PERSONAL_INFORMATION = "personal_information"
+    OTHER = "other"
+
+
+class Cause(StrEnum):
+    """C-dimension."""
+
+    SERVICE = "service"
+    FACILITIES = "facilities"
+    RULES = "rules"
+    MARKETING = "marketing"
+    DISCLOSURE = "disclosure"
+    PRODUCT_RETURNS = "product_returns"
+    FREEDOM_OF_CHOICE = "freedom_of_choice"
+    CONTRACT_TERMS = "contract_terms"
+    FEES = "fees"
+    FUND_SECURITY = "fund_security"
+    INFORMATION_SECURITY = "information_security"
+    OTHER = "other"
+
+
+class Severity(StrEnum):
+    """一般, 重要, 紧急, 重大 — ordered from least to most severe."""
+
+    GENERAL = "general"
+    IMPORTANT = "important"
+    URGENT = "urgent"
+    MAJOR = "major"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_ORDER.index(self)
+
+    def at_least(self, floor: "Severity") -> "Severity":
+        return self if self.rank >= floor.rank else floor
+
+
+_SEVERITY_ORDER = list(Severity)
+
+
+class Flag(StrEnum):
+    REPEAT = "repeat"
+    GROUP = "group"
+    MEDIA = "media"
+    REGULATOR_REFERRED = "regulator_referred"
+    VIP = "vip"
+    INFORMATION_SECURITY = "information_security"
+    MALICIOUS = "malicious"
+    AGGRESSIVE = "aggressive"
+    CONFIDENTIAL = "confidential"
+    CROSS_DEPARTMENT = "cross_department"
+
+
+class Status(StrEnum):
+    RECEIVED = "received"
+    REGISTERED = "registered"
+    ASSIGNED = "assigned"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    PAUSED = "paused"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    WITHDRAWN = "withdrawn"
+    REFUSED = "refused"
+    MERGED = "merged"
+
+
+class DeadlineKind(StrEnum):
+    FIRST_RESPONSE = "first_response"
+    RESOLUTION = "resolution"
+    REGULATORY = "regulatory"
+    CALLBACK = "callback"
+    PROMISE = "promise"
+    INCIDENT_REPORT = "incident_report"
+    UPSTREAM = "upstream"
+
+
+class DeadlineState(StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    MET = "met"
+    WARNED = "warned"
+    BREACHED = "breached"
+
+
+class Verdict(StrEnum):
+    VALID = "valid"
+    COMMUNICATION = "communication"
+    UNFOUNDED = "unfounded"
+
+
+class Outcome(StrEnum):
+    EXPLANATION = "explanation"
+    APOLOGY = "apology"
+    COMPENSATION = "compensation"
+    PROCESS_FIX = "process_fix"
+    SYSTEM_FIX = "system_fix"
+    REJECTED = "rejected"
+
+
+class Satisfaction(StrEnum):
+    SATISFIED = "satisfied"
+    BASICALLY_SATISFIED = "basically_satisfied"
+    DISSATISFIED = "dissatisfied"
+
+
+class RefusalGround(StrEnum):
+    """The eight grounds for not accepting a complaint (seed 001)."""
+
+    IN_LITIGATION = "in_litigation"
+    CRIMINAL_MATTER = "criminal_matter"
+    CIVIL_DISPUTE = "civil_dispute"
+    NO_DIRECT_INTEREST = "no_direct_interest"
+    NO_CLEAR_FACTS = "no_clear_facts"
+    ANONYMOUS = "anonymous"
+    ALREADY_HANDLED = "already_handled"
+    OUT_OF_SCOPE = "out_of_scope"
+
+
+class Role(StrEnum):
+    """What a person does in a unit; the escalation ladder climbs the last four."""
+
+    HANDLER = "handler"
+    A_ROLE = "a_role"
+    B_ROLE = "b_role"
+    MANAGER = "manager"
+    CONSUMER_PROTECTION_HEAD = "consumer_protection_head"
+    LEADERSHIP = "leadership"
+
+
+class EscalationLevel(StrEnum):
+    """handler → unit manager → consumer-protection head → leadership."""
+
+    HANDLER = "handler"
+    UNIT_MANAGER = "unit_manager"
+    CONSUMER_PROTECTION_HEAD = "consumer_protection_head"
+    LEADERSHIP = "leadership"
+
+    def next_up(self) -> "EscalationLevel":
+        ladder = list(EscalationLevel)
+        return ladder[min(ladder.index(self) + 1, len(ladder) - 1)]
