@@ -31,3 +31,11 @@ class IllegalTransition(Conflict):
         self.status = status
         self.action = action
         self.allowed = allowed
+
+
+class Forbidden(ComplaintsError):
+    """The caller is known but lacks the scope for this."""
+
+
+class Unauthorized(ComplaintsError):
+    """No credentials, or credentials nobody issued."""

@@ -1,0 +1,109 @@
+"""Which days are working days: the State Council schedule plus the organisation's overrides.
+
+Pure: no I/O. Statutory holidays and make-up workdays (调休) come from `chinese_calendar`;
+years it does not know must be declared by the organisation, never guessed from weekends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+
+from complaints.errors import CalendarNotCovered
+
+# Taken from the library's own data, so upgrading chinese_calendar extends coverage by itself.
+# Same bounds the library checks before answering (it raises NotImplementedError outside them).
+_LIBRARY_YEARS = range(
+    min(d.year for d in chinese_calendar.holidays),
+    max(d.year for d in chinese_calendar.holidays) + 1,
+)
+
+_ONE_DAY = timedelta(days=1)
+
+# ZoneInfo instances are cached and immutable, so one shared default is safe.
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _require_aware(moment: datetime, name: str) -> None:
+    # A naive datetime would be read in the server's local zone: wrong by hours, silently.
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"{name} must be timezone-aware, got naive {moment.isoformat()}")
+
+
+def _require_plain_date(day: date) -> None:
+    # datetime is a date subclass; accepting one would pick its wall-clock date in whatever
+    # zone it carries, and it never matches the date sets below.
+    if isinstance(day, datetime):
+        raise TypeError("pass a date, not a datetime; use BusinessCalendar.local_date()")
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    tz: ZoneInfo = SHANGHAI
+    # Closures (e.g. a site shut for an incident); win over the library.
+    extra_holidays: frozenset[date] = frozenset()
+    # Extra working days (e.g. a weekend staffed by order); win over the library.
+    extra_workdays: frozenset[date] = frozenset()
+    # Years beyond the library that the organisation describes itself (weekends rest, plus the
+    # extra sets), e.g. a provisional 2027 until the State Council publishes. Ignored for years
+    # the library covers: the official schedule wins there.
+    declared_years: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        both = self.extra_holidays & self.extra_workdays
+        if both:
+            listed = ", ".join(d.isoformat() for d in sorted(both))
+            raise ValueError(f"dates both in extra_holidays and extra_workdays: {listed}")
+
+    def covers(self, day: date) -> bool:
+        return day.year in _LIBRARY_YEARS or day.year in self.declared_years
+
+    def ensure_covers(self, first: date, last: date) -> None:
+        """Raise CalendarNotCovered unless every year from first to last is described."""
+        if first > last:
+            raise ValueError(f"first {first} is after last {last}")
+        for year in range(first.year, last.year + 1):
+            if year not in _LIBRARY_YEARS and year not in self.declared_years:
+                raise self._not_covered(year)
+
+    def is_workday(self, day: date) -> bool:
+        _require_plain_date(day)
+        if day in self.extra_holidays:
+            return False
+        if day in self.extra_workdays:
+            return True
+        if day.year in _LIBRARY_YEARS:
+            try:
+                return bool(chinese_calendar.is_workday(day))
+            except NotImplementedError as exc:  # the library disagreeing with its own data
+                raise self._not_covered(day.year) from exc
+        if day.year in self.declared_years:
+            return day.weekday() < 5
+        raise self._not_covered(day.year)
+
+    def next_workday(self, day: date) -> date:
+        """The first working day strictly after `day`."""
+        candidate = day + _ONE_DAY
+        while not self.is_workday(candidate):
+            candidate += _ONE_DAY
+        return candidate
+
+    def local_date(self, moment: datetime) -> date:
+        _require_aware(moment, "moment")
+        return moment.astimezone(self.tz).date()
+
+    def start_of_day(self, day: date) -> datetime:
+        _require_plain_date(day)
+        return datetime.combine(day, time(), tzinfo=self.tz)
+
+    @staticmethod
+    def _not_covered(year: int) -> CalendarNotCovered:
+        return CalendarNotCovered(
+            f"no working-day calendar for {year}: chinese_calendar covers "
+            f"{_LIBRARY_YEARS.start}-{_LIBRARY_YEARS.stop - 1}; add {year} to the calendar "
+            f"config's declared_years (with its holidays in extra_holidays and make-up days "
+            f"in extra_workdays) or upgrade chinese_calendar once the State Council publishes"
+        )

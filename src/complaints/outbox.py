@@ -1,0 +1,90 @@
+"""Transactional outbox: a job is a row written with the change that needs it.
+
+Redis only carries the nudge. Whoever commits tries to enqueue at once; the relay
+re-sends whatever no worker has finished after a while, with backoff, so a job survives
+Redis being down, flushed, or a worker dying mid-way. Handlers are idempotent.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from arq import ArqRedis
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from complaints.db.models import OutboxMessage
+from complaints.schemas.jobs import JobName
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = timedelta(minutes=5)
+
+
+def job_id(message_id: int) -> str:
+    return f"outbox:{message_id}"
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    job: JobName,
+    payload: dict[str, Any],
+    now: datetime,
+    retry_after: float,
+) -> OutboxMessage:
+    message = OutboxMessage(
+        job=job, payload=payload, next_attempt_at=now + timedelta(seconds=retry_after), attempts=0
+    )
+    session.add(message)
+    await session.flush()
+    return message
+
+
+def job_arguments(message: OutboxMessage) -> dict[str, Any]:
+    return {**message.payload, "outbox_id": message.id}
+
+
+async def enqueue(redis: ArqRedis | None, message: OutboxMessage) -> bool:
+    """Best effort, after commit: a failure here only means the relay will send it."""
+    if redis is None:
+        return False
+    try:
+        await redis.enqueue_job(message.job, job_arguments(message), _job_id=job_id(message.id))
+    except Exception as error:
+        log.warning("enqueue of outbox %s deferred to the relay: %s", message.id, error)
+        return False
+    return True
+
+
+async def mark_processed(session: AsyncSession, *, outbox_id: int, now: datetime) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == outbox_id, OutboxMessage.processed_at.is_(None))
+        .values(processed_at=now)
+    )
+
+
+def backoff(attempts: int, retry_after: float) -> timedelta:
+    return min(timedelta(seconds=retry_after * 2 ** min(attempts, 16)), MAX_BACKOFF)
+
+
+async def relay(
+    session: AsyncSession, redis: ArqRedis, *, now: datetime, retry_after: float, batch: int = 500
+) -> int:
+    """Enqueue due, unfinished messages again. Safe with several relays: rows are claimed."""
+    due = (
+        await session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.processed_at.is_(None), OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.next_attempt_at)
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    for message in due:
+        message.attempts += 1
+        message.next_attempt_at = now + backoff(message.attempts, retry_after)
+        # A job still queued under the same id is not duplicated by arq.
+        await redis.enqueue_job(message.job, job_arguments(message), _job_id=job_id(message.id))
+    return len(due)

@@ -1,0 +1,129 @@
+"""Opening a case: the case, its first event and its routing job, in the caller's transaction."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from complaints import outbox
+from complaints.db.models import Case, CaseEvent, OutboxMessage
+from complaints.db.models.cases import CASE_NUMBER_SEQUENCE
+from complaints.domain.vocabulary import (
+    STAFF_ENTERED_CHANNELS,
+    EscalationLevel,
+    Severity,
+    Status,
+)
+from complaints.errors import Forbidden, InvalidInput
+from complaints.schemas.complaint import ComplaintCreate
+from complaints.schemas.jobs import JobName
+from complaints.services.access import Principal, Scope
+
+# Clocks of the submitting system and ours may disagree by a little.
+CLOCK_SKEW = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class Opened:
+    case: Case
+    job: OutboxMessage
+
+
+def acceptance_time(data: ComplaintCreate, *, principal: Principal, now: datetime) -> datetime:
+    """受理时间: now, or earlier for a staff-entered complaint that arrived before it was typed in."""
+    if data.received_at is None:
+        return now
+    if data.channel not in STAFF_ENTERED_CHANNELS:
+        raise InvalidInput(
+            f"received_at may only be given for staff-entered channels "
+            f"({', '.join(sorted(STAFF_ENTERED_CHANNELS))})",
+            field="received_at",
+        )
+    if data.received_at > now + CLOCK_SKEW:
+        raise InvalidInput("received_at lies in the future", field="received_at")
+    if not principal.may(Scope.INTAKE_BACKDATE):
+        raise Forbidden("back-dating received_at needs the intake:backdate scope")
+    return data.received_at
+
+
+async def next_case_number(
+    session: AsyncSession, *, prefix: str, received_at: datetime, zone: ZoneInfo
+) -> str:
+    counter = await session.scalar(select(CASE_NUMBER_SEQUENCE.next_value()))
+    return f"{prefix}{received_at.astimezone(zone):%Y%m%d}{counter:06d}"
+
+
+async def open_case(
+    session: AsyncSession,
+    *,
+    data: ComplaintCreate,
+    principal: Principal,
+    now: datetime,
+    zone: ZoneInfo,
+    case_number_prefix: str,
+    retry_after: float,
+) -> Opened:
+    received_at = acceptance_time(data, principal=principal, now=now)
+    complainant = data.complainant
+    case = Case(
+        case_number=await next_case_number(
+            session, prefix=case_number_prefix, received_at=received_at, zone=zone
+        ),
+        status=Status.RECEIVED,
+        channel=data.channel,
+        source=data.source,
+        external_ref=data.external_ref,
+        received_at=received_at,
+        created_at=now,
+        updated_at=now,
+        complainant_name=complainant.name,
+        complainant_phone=complainant.phone,
+        complainant_email=complainant.email,
+        complainant_id_number=complainant.id_number,
+        complainant_customer_no=complainant.customer_no,
+        content=data.content,
+        demand=data.demand,
+        branch_code=data.branch_code,
+        staff_id=data.staff_id,
+        occurred_at=data.occurred_at,
+        amount=data.amount,
+        confidential=data.confidential,
+        upstream_ref=data.upstream.ref if data.upstream else None,
+        upstream_due_at=data.upstream.due_at if data.upstream else None,
+        business_type=data.business_type,
+        cause=data.cause,
+        severity=data.severity or Severity.GENERAL,
+        flags=[],
+        escalation_level=EscalationLevel.HANDLER,
+        submitted_by_key_id=principal.key_id,
+        submitted_by_unit=principal.unit_code,
+    )
+    session.add(case)
+    await session.flush()
+    session.add(
+        CaseEvent(
+            case_id=case.id,
+            kind="received",
+            at=now,
+            actor=principal.name,
+            from_status=None,
+            to_status=Status.RECEIVED,
+            data={
+                "channel": data.channel,
+                "source": data.source,
+                "external_ref": data.external_ref,
+                "received_at": received_at.isoformat(),
+                "hints": data.model_dump(mode="json", include={"business_type", "cause", "severity"}),
+            },
+        )
+    )
+    job = await outbox.add(
+        session,
+        job=JobName.ROUTE_CASE,
+        payload={"case_id": case.id},
+        now=now,
+        retry_after=retry_after,
+    )
+    return Opened(case, job)

@@ -1,0 +1,160 @@
+"""The applied configuration, read back as the pure domain's objects."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from complaints.db.models import (
+    CalendarDay,
+    CalendarYear,
+    ClassificationKeyword,
+    ConfigVersion,
+    Handler,
+    OrgUnit,
+    RoutingRule,
+    SeverityFloor,
+    SlaPolicy,
+)
+from complaints.domain import routing
+from complaints.domain.calendar import BusinessCalendar
+from complaints.domain.classification import KeywordRules
+from complaints.domain.deadlines import Period, PeriodUnit
+from complaints.domain.vocabulary import (
+    BusinessType,
+    Cause,
+    DeadlineKind,
+    Flag,
+    Role,
+    Severity,
+)
+from complaints.errors import ComplaintsError
+from complaints.schemas.config import ConditionConfig
+
+
+class NotConfigured(ComplaintsError):
+    """No configuration has been applied yet (`complaints config apply FILE`)."""
+
+
+@dataclass(frozen=True)
+class Person:
+    staff_id: str
+    name: str
+    unit_code: str
+    role: Role
+    contact: str | None
+    available: bool
+
+
+@dataclass(frozen=True)
+class Clock:
+    period: Period
+    warn_at: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    version: int
+    keywords: KeywordRules
+    floors: tuple[routing.SeverityFloor, ...]
+    rules: tuple[routing.RoutingRule, ...]
+    default_unit: str
+    units: Mapping[str, str]  # code → kind
+    people: tuple[Person, ...]
+    clocks: Mapping[tuple[DeadlineKind, Severity | None], Clock]
+    calendar: BusinessCalendar
+
+    def clock(self, kind: DeadlineKind, severity: Severity) -> Clock | None:
+        return self.clocks.get((kind, severity)) or self.clocks.get((kind, None))
+
+    def people_in(self, unit_code: str) -> list[Person]:
+        return [p for p in self.people if p.unit_code == unit_code]
+
+    def with_role(self, role: Role) -> list[Person]:
+        return [p for p in self.people if p.role == role]
+
+
+def condition(data: Mapping[str, object]) -> routing.Condition:
+    parsed = ConditionConfig.model_validate(data)
+    return routing.Condition(
+        flags_any=frozenset(parsed.flags_any),
+        business_types=frozenset(parsed.business_types),
+        causes=frozenset(parsed.causes),
+        channels=frozenset(parsed.channels),
+        sources=frozenset(parsed.sources),
+        severities=frozenset(parsed.severities),
+        branch_named=parsed.branch_named,
+    )
+
+
+async def current_version(session: AsyncSession) -> int | None:
+    return await session.scalar(select(func.max(ConfigVersion.id)))
+
+
+async def load_rulebook(session: AsyncSession, *, zone: ZoneInfo) -> Rulebook:
+    version = await current_version(session)
+    if version is None:
+        raise NotConfigured("no configuration applied; run `complaints config apply FILE`")
+    keywords: dict[str, dict[str, list[str]]] = {"business_type": {}, "cause": {}, "flag": {}}
+    for kw in await session.scalars(select(ClassificationKeyword).order_by(ClassificationKeyword.position)):
+        keywords[kw.dimension].setdefault(kw.value, []).append(kw.keyword)
+    units = (await session.scalars(select(OrgUnit).order_by(OrgUnit.code))).all()
+    unit_codes = {unit.id: unit.code for unit in units}
+    people = [
+        Person(h.staff_id, h.name, unit_codes[h.unit_id], Role(h.role), h.contact, h.available)
+        for h in await session.scalars(select(Handler).order_by(Handler.id))
+    ]
+    days = (await session.scalars(select(CalendarDay))).all()
+    return Rulebook(
+        version=version,
+        keywords=KeywordRules(
+            business_types={BusinessType(k): tuple(v) for k, v in keywords["business_type"].items()},
+            causes={Cause(k): tuple(v) for k, v in keywords["cause"].items()},
+            flags={Flag(k): tuple(v) for k, v in keywords["flag"].items()},
+        ),
+        floors=tuple(
+            routing.SeverityFloor(name=f.name, when=condition(f.condition), at_least=Severity(f.at_least))
+            for f in await session.scalars(select(SeverityFloor).order_by(SeverityFloor.id))
+        ),
+        rules=tuple(
+            routing.RoutingRule(
+                name=r.name,
+                when=condition(r.condition),
+                unit=r.unit_code,
+                to_named_branch=r.to_named_branch,
+                min_severity=Severity(r.min_severity) if r.min_severity else None,
+            )
+            for r in await session.scalars(select(RoutingRule).order_by(RoutingRule.position))
+        ),
+        default_unit=next(unit.code for unit in units if unit.is_default),
+        units={unit.code: unit.kind for unit in units},
+        people=tuple(people),
+        clocks={
+            (DeadlineKind(p.kind), Severity(p.severity) if p.severity else None): Clock(
+                Period(p.amount, PeriodUnit(p.unit)), tuple(p.warn_at)
+            )
+            for p in await session.scalars(select(SlaPolicy))
+        },
+        calendar=BusinessCalendar(
+            tz=zone,
+            extra_holidays=frozenset(d.day for d in days if not d.is_workday),
+            extra_workdays=frozenset(d.day for d in days if d.is_workday),
+            declared_years=frozenset(await session.scalars(select(CalendarYear.year))),
+        ),
+    )
+
+
+class RulebookCache:
+    """Workers reuse the rulebook until a newer configuration is applied (one cheap query)."""
+
+    def __init__(self, zone: ZoneInfo) -> None:
+        self._zone = zone
+        self._rulebook: Rulebook | None = None
+
+    async def get(self, session: AsyncSession) -> Rulebook:
+        version = await current_version(session)
+        if self._rulebook is None or self._rulebook.version != version:
+            self._rulebook = await load_rulebook(session, zone=self._zone)
+        return self._rulebook

@@ -1,0 +1,95 @@
+"""Request-scoped resources: the settings, a database session, the caller, the queue."""
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Annotated
+
+from arq import ArqRedis
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from complaints import queue
+from complaints.errors import Forbidden, Unauthorized
+from complaints.services.access import Principal, Scope, authenticate
+from complaints.settings import Settings
+from intake_api.problems import Problem
+
+log = logging.getLogger(__name__)
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One unit of work per request: committed when the handler returns, else rolled back."""
+    async with request.app.state.sessions() as session:
+        yield session
+        await session.commit()
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer ck_...`")
+
+
+def require(scope: Scope) -> Callable[..., Awaitable[Principal]]:
+    async def principal(
+        session: SessionDep,
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> Principal:
+        if credentials is None:
+            raise Unauthorized("an API key is required (Authorization: Bearer ...)")
+        found = await authenticate(session, key=credentials.credentials)
+        if found is None:
+            raise Unauthorized("unknown or revoked API key")
+        if not found.may(scope):
+            raise Forbidden(f"this key lacks the {scope} scope")
+        return found
+
+    return principal
+
+
+class QueueLink:
+    """The Redis connection, opened lazily: the API keeps taking complaints while Redis is down."""
+
+    def __init__(self, redis_url: str) -> None:
+        self._url = redis_url
+        self._redis: ArqRedis | None = None
+
+    async def get(self) -> ArqRedis | None:
+        if self._redis is None:
+            try:
+                self._redis = await queue.connect(self._url)
+            except Exception as error:
+                log.warning("Redis unavailable, jobs wait in the outbox: %s", error)
+                return None
+        return self._redis
+
+    async def close(self) -> None:
+        if self._redis is not None:
+            await self._redis.aclose()
+
+
+async def get_queue(request: Request) -> ArqRedis | None:
+    link: QueueLink = request.app.state.queue
+    return await link.get()
+
+
+QueueDep = Annotated[ArqRedis | None, Depends(get_queue)]
+
+ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
+    status: {"model": Problem, "content": {"application/problem+json": {}}, "description": text}
+    for status, text in {
+        400: "Malformed request",
+        401: "Missing or unknown API key",
+        403: "The key lacks the scope",
+        404: "Not found (or not visible to this key)",
+        409: "Conflict",
+        413: "Body too large",
+        422: "Invalid request",
+    }.items()
+}

@@ -1,0 +1,96 @@
+"""Every error leaves as RFC 9457 problem details; domain errors are mapped here and only here."""
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from complaints.errors import (
+    Conflict,
+    Forbidden,
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    Unauthorized,
+)
+from complaints.services.rulebook import NotConfigured
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[FieldError] | None = None
+    allowed: list[str] | None = None
+
+
+def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> JSONResponse:
+    body = Problem(status=status, title=title, detail=detail, **extra)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(
+        body.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    return ".".join(parts) or "body"
+
+
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = exc.errors()
+    if any(e["type"] == "json_invalid" for e in errors):
+        return problem(400, "Malformed JSON", "the request body is not valid JSON")
+    return problem(
+        422,
+        "Invalid request",
+        "; ".join(f"{_field(e['loc'])}: {e['msg']}" for e in errors),
+        errors=[FieldError(field=_field(e["loc"]), message=e["msg"]) for e in errors],
+    )
+
+
+async def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    return problem(exc.status_code, HTTPStatus(exc.status_code).phrase, str(exc.detail))
+
+
+async def _domain(request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, Unauthorized):
+        return problem(401, "Unauthorized", str(exc))
+    if isinstance(exc, NotFound):
+        return problem(404, "Not found", str(exc))
+    if isinstance(exc, Forbidden):
+        return problem(403, "Forbidden", str(exc))
+    if isinstance(exc, IllegalTransition):
+        return problem(409, "Action not allowed now", str(exc), allowed=exc.allowed)
+    if isinstance(exc, Conflict):
+        return problem(409, "Conflict", str(exc))
+    if isinstance(exc, InvalidInput):
+        errors = [FieldError(field=exc.field, message=str(exc))] if exc.field else None
+        return problem(422, "Invalid request", str(exc), errors=errors)
+    if isinstance(exc, NotConfigured):
+        return problem(503, "Not configured", str(exc))
+    raise exc
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(HTTPException, _http)
+    for error in (Unauthorized, NotFound, Forbidden, Conflict, InvalidInput, NotConfigured):
+        app.add_exception_handler(error, _domain)

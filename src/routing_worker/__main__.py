@@ -1,0 +1,4 @@
+from complaints.worker_runner import run
+from routing_worker.settings import WORKER
+
+run("routing_worker", WORKER)

@@ -1,0 +1,111 @@
+"""Real Postgres and Redis for every test that needs them.
+
+CI points COMPLAINTS_TEST_DATABASE_URL / COMPLAINTS_TEST_REDIS_URL at running servers; without
+them the embedded servers start once per test session. Each session gets its own database,
+migrated and loaded with the reference bank; each test starts from empty case tables.
+"""
+
+import asyncio
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from arq import ArqRedis
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from complaints import queue
+from complaints.config_file import DEMO_CONFIG, load_config
+from complaints.db import migrate
+from complaints.db.engine import SessionFactory, create_engine, create_session_factory, unit_of_work
+from complaints.services.configuration import apply_config
+from complaints.settings import Settings
+from tests.factories import ADMIN_KEY, TODAY
+
+CASE_TABLES = "cases, case_events, deadlines, outbox, idempotency_keys, api_keys"
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[tuple[str, str]]:
+    database = os.environ.get("COMPLAINTS_TEST_DATABASE_URL")
+    redis = os.environ.get("COMPLAINTS_TEST_REDIS_URL")
+    if database and redis:
+        yield database, redis
+        return
+    from complaints.embedded import embedded_services
+
+    # Short path: unix sockets live under it.
+    with embedded_services(Path(tempfile.mkdtemp(prefix="ct-", dir="/tmp"))) as embedded:
+        yield database or embedded.database_url, redis or embedded.redis_url
+
+
+async def _admin(server_url: str, statement: str) -> None:
+    engine = create_async_engine(make_url(server_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+async def _load_demo(database_url: str) -> None:
+    engine = create_engine(database_url, pool_size=1)
+    try:
+        async with unit_of_work(create_session_factory(engine)) as session:
+            await apply_config(session, loaded=load_config(DEMO_CONFIG), today=TODAY)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(servers: tuple[str, str]) -> Iterator[str]:
+    server_url = servers[0]
+    name = f"complaints_test_{os.getpid()}"
+    asyncio.run(_admin(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    asyncio.run(_admin(server_url, f"CREATE DATABASE {name}"))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    migrate.upgrade(url)
+    asyncio.run(_load_demo(url))
+    yield url
+    asyncio.run(_admin(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture(scope="session")
+def redis_url(servers: tuple[str, str]) -> str:
+    return servers[1]
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, redis_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        redis_url=redis_url,
+        bootstrap_api_key=ADMIN_KEY,
+        worker_poll_delay_seconds=0.05,
+    )
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url, pool_size=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[ArqRedis]:
+    connection = await queue.connect(redis_url)
+    await connection.flushdb()
+    yield connection
+    await connection.aclose()
+
+
+@pytest.fixture
+async def sessions(engine: AsyncEngine, redis: ArqRedis) -> SessionFactory:
+    """A session factory over empty case tables (the configuration stays) and an empty queue."""
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {CASE_TABLES} RESTART IDENTITY CASCADE"))
+    return create_session_factory(engine)
