@@ -7,10 +7,12 @@ migrated and loaded with the reference bank; each test starts from empty case ta
 
 import asyncio
 import os
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from arq import ArqRedis
 from sqlalchemy import text
@@ -23,7 +25,8 @@ from complaints.db import migrate
 from complaints.db.engine import SessionFactory, create_engine, create_session_factory, unit_of_work
 from complaints.services.configuration import apply_config
 from complaints.settings import Settings
-from tests.factories import ADMIN_KEY, TODAY
+from intake_api.app import create_app
+from tests.factories import ADMIN_KEY, TODAY, auth
 
 CASE_TABLES = "cases, case_events, deadlines, outbox, idempotency_keys, api_keys"
 
@@ -37,9 +40,13 @@ def servers() -> Iterator[tuple[str, str]]:
         return
     from complaints.embedded import embedded_services
 
-    # Short path: unix sockets live under it.
-    with embedded_services(Path(tempfile.mkdtemp(prefix="ct-", dir="/tmp"))) as embedded:
-        yield database or embedded.database_url, redis or embedded.redis_url
+    # A short path: the servers' unix sockets live under it.
+    data_dir = Path(tempfile.mkdtemp(prefix="ct-", dir="/tmp"))
+    try:
+        with embedded_services(data_dir) as embedded:
+            yield database or embedded.database_url, redis or embedded.redis_url
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 async def _admin(server_url: str, statement: str) -> None:
@@ -109,3 +116,15 @@ async def sessions(engine: AsyncEngine, redis: ArqRedis) -> SessionFactory:
     async with engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {CASE_TABLES} RESTART IDENTITY CASCADE"))
     return create_session_factory(engine)
+
+
+@pytest.fixture
+async def client(settings: Settings, sessions: SessionFactory) -> AsyncIterator[httpx.AsyncClient]:
+    """The API in-process (lifespan included), authenticated with the bootstrap key."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://test", headers=auth(ADMIN_KEY)
+        ) as client:
+            yield client

@@ -332,9 +332,10 @@ def _command_line(pid: int) -> list[str] | None:
     else:  # pragma: no cover - no procfs (macOS)
         argv = ["ps", "-o", "stat=,command=", "-p", str(pid)]
         done = subprocess.run(argv, capture_output=True, text=True, check=False)
-        state, *args = done.stdout.split()
-        if state.startswith("Z"):
+        fields = done.stdout.split()
+        if not fields or fields[0].startswith("Z"):
             return None
+        args = fields[1:]
     return args or None
 
 

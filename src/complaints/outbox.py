@@ -14,7 +14,10 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.db.models import OutboxMessage
+from complaints.queue import QUEUE_OF_JOB
 from complaints.schemas.jobs import JobName
+
+__all__ = ["JobName", "add", "enqueue", "mark_processed", "relay"]
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +48,22 @@ def job_arguments(message: OutboxMessage) -> dict[str, Any]:
     return {**message.payload, "outbox_id": message.id}
 
 
+async def _send(redis: ArqRedis, message: OutboxMessage) -> None:
+    # A job still queued or running under the same id is not duplicated by arq.
+    await redis.enqueue_job(
+        message.job,
+        job_arguments(message),
+        _job_id=job_id(message.id),
+        _queue_name=QUEUE_OF_JOB[JobName(message.job)],
+    )
+
+
 async def enqueue(redis: ArqRedis | None, message: OutboxMessage) -> bool:
     """Best effort, after commit: a failure here only means the relay will send it."""
     if redis is None:
         return False
     try:
-        await redis.enqueue_job(message.job, job_arguments(message), _job_id=job_id(message.id))
+        await _send(redis, message)
     except Exception as error:
         log.warning("enqueue of outbox %s deferred to the relay: %s", message.id, error)
         return False
@@ -85,6 +98,5 @@ async def relay(
     for message in due:
         message.attempts += 1
         message.next_attempt_at = now + backoff(message.attempts, retry_after)
-        # A job still queued under the same id is not duplicated by arq.
-        await redis.enqueue_job(message.job, job_arguments(message), _job_id=job_id(message.id))
+        await _send(redis, message)
     return len(due)

@@ -6,6 +6,14 @@ from typing import Any
 from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings
 
+from complaints.schemas.jobs import JobName
+
+# Each worker listens on its own queue, so one never picks up the other's jobs.
+ROUTING_QUEUE = "complaints:routing"
+SLA_QUEUE = "complaints:sla"
+
+QUEUE_OF_JOB: dict[JobName, str] = {JobName.ROUTE_CASE: ROUTING_QUEUE}
+
 
 def serialize(job: dict[str, Any]) -> bytes:
     return json.dumps(job, separators=(",", ":")).encode()

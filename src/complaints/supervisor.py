@@ -59,10 +59,13 @@ def run_children(specs: Sequence[ChildSpec], *, grace_seconds: float = 10.0) -> 
             return 0
         return _describe_crash(exited)
     finally:
-        # Also reached when starting a child fails: never leave the others running.
-        _stop(children, grace_seconds, signals)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        try:
+            # Also reached when starting a child fails: never leave the others running.
+            _stop(children, grace_seconds, signals)
+        finally:
+            for sig, handler in previous.items():
+                if handler is not None:  # None: installed outside Python, cannot be restored
+                    signal.signal(sig, handler)
 
 
 def _wait_for_exit_or_signal(children: list[_Child], signals: list[int]) -> _Child | None:

@@ -2,11 +2,17 @@
 
 import json
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
-class BodyTooLarge(Exception):
-    pass
+class BodyTooLarge(HTTPException):
+    """An HTTPException, so that FastAPI's body parsing passes it on instead of answering 400."""
+
+    title = "Request body too large"
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"the body may be at most {max_bytes} bytes")
 
 
 class BodyLimit:
@@ -31,7 +37,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise BodyTooLarge
+                    raise BodyTooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -46,13 +52,9 @@ class BodyLimit:
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
+        refusal = BodyTooLarge(self.max_bytes)
         body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": "Request body too large",
-                "status": 413,
-                "detail": f"the body may be at most {self.max_bytes} bytes",
-            }
+            {"type": "about:blank", "title": refusal.title, "status": 413, "detail": refusal.detail}
         ).encode()
         await send(
             {

@@ -1,5 +1,6 @@
 """Every error leaves as RFC 9457 problem details; domain errors are mapped here and only here."""
 
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -8,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from complaints.errors import (
     Conflict,
@@ -18,6 +20,7 @@ from complaints.errors import (
     Unauthorized,
 )
 from complaints.services.rulebook import NotConfigured
+from intake_api.body_limit import BodyTooLarge
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -36,14 +39,23 @@ class Problem(BaseModel):
     allowed: list[str] | None = None
 
 
-def problem(status: int, title: str, detail: str | None = None, **extra: Any) -> JSONResponse:
+def problem(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    *,
+    headers: Mapping[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
     body = Problem(status=status, title=title, detail=detail, **extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    sent = dict(headers or {})
+    if status == 401:
+        sent.setdefault("WWW-Authenticate", "Bearer")
     return JSONResponse(
         body.model_dump(exclude_none=True),
         status_code=status,
         media_type=PROBLEM_JSON,
-        headers=headers,
+        headers=sent or None,
     )
 
 
@@ -65,9 +77,26 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the path answers to (Starlette names only those of the first route matched)."""
+    routes = request.app.router.routes
+    return ", ".join(
+        method
+        for method in METHODS
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL for route in routes)
+    )
+
+
 async def _http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return problem(exc.status_code, HTTPStatus(exc.status_code).phrase, str(exc.detail))
+    title = exc.title if isinstance(exc, BodyTooLarge) else HTTPStatus(exc.status_code).phrase
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request)
+    return problem(exc.status_code, title, str(exc.detail), headers=headers)
 
 
 async def _domain(request: Request, exc: Exception) -> JSONResponse:

@@ -4,6 +4,7 @@ from typing import Any
 
 from arq import cron
 
+from complaints.queue import SLA_QUEUE
 from complaints.settings import Settings
 from sla_worker.jobs import shutdown, startup, sweep_deadlines
 
@@ -21,6 +22,7 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
                 unique=True,
             )
         ],
+        "queue_name": SLA_QUEUE,
         "on_startup": startup,
         "on_shutdown": shutdown,
         "keep_result": 0,

@@ -155,16 +155,41 @@ def test_takes_over_after_the_owner_was_killed(data_dir: Path) -> None:
     assert not (data_dir / "postgres" / "postmaster.pid").exists()
 
 
-def test_restart_after_postgres_was_killed(data_dir: Path) -> None:
+def _point_pid_file_at(path: Path, pid: int) -> None:
+    lines = path.read_text().split("\n")
+    path.write_text("\n".join([str(pid), *lines[1:]]))
+
+
+def test_restart_after_both_were_killed_and_their_pids_reused(data_dir: Path) -> None:
+    pgdata = data_dir / "postgres"
     with embedded_services(data_dir) as services:
         _sql(services.database_url, "create table kept (v text)", "insert into kept values ('x')")
-        postmaster = int((data_dir / "postgres" / "postmaster.pid").read_text().split()[0])
-        os.kill(postmaster, signal.SIGKILL)
-        while not _pid_is_gone(postmaster):
-            time.sleep(0.01)
-    # pgserver finds the server gone; postmaster.pid is left behind.
-    with embedded_services(data_dir) as services:
-        assert _sql(services.database_url, "select v from kept") == ["x"]
+        for pid_file in (pgdata / "postmaster.pid", data_dir / "redis" / "redis.pid"):
+            pid = int(pid_file.read_text().split()[0])
+            os.kill(pid, signal.SIGKILL)
+            while not _pid_is_gone(pid):
+                time.sleep(0.01)
+    # As after a reboot: the stale pid files now name an unrelated, live process.
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        for pid_file in (
+            pgdata / "postmaster.pid",
+            pgdata / ".s.PGSQL.5432.lock",
+            data_dir / "redis" / "redis.pid",
+        ):
+            _point_pid_file_at(pid_file, bystander.pid)
+
+        with embedded_services(data_dir) as services:
+            assert _sql(services.database_url, "select v from kept") == ["x"]
+            client = _redis(services.redis_url)
+            try:
+                assert client.ping()
+            finally:
+                client.close()
+        assert bystander.poll() is None  # left alone
+    finally:
+        bystander.kill()
+        bystander.wait()
 
 
 def test_refuses_a_socket_path_that_is_too_long(data_dir: Path) -> None:

@@ -102,10 +102,15 @@ def encode_cursor(case_id: int) -> str:
 
 
 def decode_cursor(cursor: str) -> int:
+    invalid = InvalidInput("cursor is not one this API handed out", field="cursor")
     try:
-        return int(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode())
+        decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except ValueError as error:
-        raise InvalidInput("cursor is not one this API handed out", field="cursor") from error
+        raise invalid from error
+    # Only what encode_cursor makes: a positive bigint id (anything larger fails in Postgres).
+    if not (decoded.isascii() and decoded.isdigit()) or not 0 < int(decoded) < 2**63:
+        raise invalid
+    return int(decoded)
 
 
 async def list_cases(
