@@ -30,7 +30,8 @@ def load_config(path: Path) -> LoadedConfig:
         config = OrganisationConfig.model_validate(data)
     except ValidationError as error:
         lines = [
-            f"{path}:{_line_of(text, item['loc'])}: {'.'.join(map(str, item['loc']))}: {item['msg']}"
+            f"{path}:{_line_of(text, item['loc'])}: {'.'.join(map(str, item['loc'])) or '(file)'}: "
+            f"{item['msg']}"
             for item in error.errors()
         ]
         raise InvalidInput("invalid configuration:\n" + "\n".join(lines)) from error

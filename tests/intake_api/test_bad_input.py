@@ -211,13 +211,20 @@ async def test_an_unknown_route_is_a_404_problem(client: httpx.AsyncClient) -> N
     assert_problem(response, 404)
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("DELETE", "/v1/complaints", {"GET", "POST"}),
+        ("PUT", "/v1/complaints/TS20260101000001", {"GET"}),
+    ],
+)
 async def test_a_wrong_method_is_a_405_problem_listing_the_allowed_ones(
-    client: httpx.AsyncClient, sessions: SessionFactory
+    client: httpx.AsyncClient, sessions: SessionFactory, method: str, path: str, allowed: set[str]
 ) -> None:
-    response = await client.delete("/v1/complaints")
+    response = await client.request(method, path, json=complaint())
 
     assert_problem(response, 405)
-    assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "POST"}
+    assert set(response.headers["allow"].replace(" ", "").split(",")) == allowed
     await assert_nothing_written(sessions)
 
 
