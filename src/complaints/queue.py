@@ -16,7 +16,8 @@ QUEUE_OF_JOB: dict[JobName, str] = {JobName.ROUTE_CASE: ROUTING_QUEUE}
 
 
 def serialize(job: dict[str, Any]) -> bytes:
-    return json.dumps(job, separators=(",", ":")).encode()
+    # A failed job's result is an exception; it is kept readable rather than refused.
+    return json.dumps(job, separators=(",", ":"), default=str).encode()
 
 
 def deserialize(data: bytes) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Request-scoped resources: the settings, a database session, the caller, the queue."""
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated
@@ -59,14 +60,18 @@ class QueueLink:
     def __init__(self, redis_url: str) -> None:
         self._url = redis_url
         self._redis: ArqRedis | None = None
+        # Concurrent first requests must not each open (and leak) a connection of their own.
+        self._connecting = asyncio.Lock()
 
     async def get(self) -> ArqRedis | None:
         if self._redis is None:
-            try:
-                self._redis = await queue.connect(self._url)
-            except Exception as error:
-                log.warning("Redis unavailable, jobs wait in the outbox: %s", error)
-                return None
+            async with self._connecting:
+                if self._redis is None:
+                    try:
+                        self._redis = await queue.connect(self._url)
+                    except Exception as error:
+                        log.warning("Redis unavailable, jobs wait in the outbox: %s", error)
+                        return None
         return self._redis
 
     async def close(self) -> None:

@@ -98,9 +98,9 @@ async def test_a_revoked_key_is_a_401_problem(client: httpx.AsyncClient, session
     assert (await client.get("/v1/complaints", headers=auth(key))).status_code == 200
     async with unit_of_work(sessions) as session:
         await session.execute(
-            update(ApiKey).where(ApiKey.key_hash == hashlib.sha256(key.encode()).hexdigest()).values(
-                revoked_at=datetime.now(UTC)
-            )
+            update(ApiKey)
+            .where(ApiKey.key_hash == hashlib.sha256(key.encode()).hexdigest())
+            .values(revoked_at=datetime.now(UTC))
         )
 
     response = await client.post("/v1/complaints", json=complaint(), headers=auth(key))
@@ -173,7 +173,9 @@ async def test_a_read_only_key_may_not_post(client: httpx.AsyncClient, sessions:
 # -- how keys are kept -------------------------------------------------------------------------
 
 
-async def test_keys_are_stored_only_as_a_sha256_hash(client: httpx.AsyncClient, sessions: SessionFactory) -> None:
+async def test_keys_are_stored_only_as_a_sha256_hash(
+    client: httpx.AsyncClient, sessions: SessionFactory
+) -> None:
     key = await make_key(sessions, scopes={Scope.READ}, unit="BR-002", name="branch-two")
     # The key works, so what is stored is enough to recognise it.
     assert (await client.get("/v1/complaints", headers=auth(key))).status_code == 200

@@ -4,7 +4,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from complaints.domain.vocabulary import (
     BusinessType,
@@ -26,6 +34,14 @@ class Strict(BaseModel):
     """Request bodies: an unknown field is a mistake worth telling the sender about."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        """Postgres text cannot hold NUL: refuse it here, not with a failed insert (a 500)."""
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 class Complainant(Strict):

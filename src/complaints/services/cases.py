@@ -44,6 +44,8 @@ def _visible(query: Select[Case], principal: Principal) -> Select[Case]:
 
 async def find_case(session: AsyncSession, *, case_number: str, principal: Principal) -> Case:
     """Another branch's case is answered exactly like a missing one."""
+    if "\x00" in case_number:  # no case has one, and Postgres would refuse the query
+        raise NotFound(f"no case {case_number}")
     case = await session.scalar(_visible(select(Case).where(Case.case_number == case_number), principal))
     if case is None:
         raise NotFound(f"no case {case_number}")
@@ -123,6 +125,9 @@ async def list_cases(
     now: datetime,
 ) -> CasePage:
     """Newest first; the cursor is the last id seen, so pages stay stable while cases arrive."""
+    for name, value in (("q", filters.q), ("unit", filters.unit)):
+        if value is not None and "\x00" in value:
+            raise InvalidInput(f"{name} must not contain NUL characters", field=name)
     query = _visible(select(Case), principal)
     if filters.status:
         query = query.where(Case.status == filters.status)

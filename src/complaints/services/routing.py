@@ -11,7 +11,7 @@ from complaints import outbox
 from complaints.db.models import Case, CaseEvent, Deadline
 from complaints.domain import routing
 from complaints.domain.classification import classify
-from complaints.domain.clocks import DEFAULT_WARN_AT, PlannedClock, plan_clock, plan_fixed
+from complaints.domain.clocks import DEFAULT_WARN_AT, PlannedClock, plan_fixed
 from complaints.domain.lifecycle import Action, next_status
 from complaints.domain.vocabulary import (
     BusinessType,
@@ -25,6 +25,7 @@ from complaints.domain.vocabulary import (
     Source,
     Status,
 )
+from complaints.services.clocks import plan_for
 from complaints.services.rulebook import Person, Rulebook
 
 log = logging.getLogger(__name__)
@@ -58,19 +59,11 @@ def pick_handler(people: Sequence[Person], *, complained_about: str | None) -> P
 
 
 def plan_clocks(case: Case, severity: Severity, rulebook: Rulebook) -> list[PlannedClock]:
-    planned = []
-    for kind in ROUTED_CLOCKS:
-        clock = rulebook.clock(kind, severity)
-        if clock is not None:
-            planned.append(
-                plan_clock(
-                    kind,
-                    start=case.received_at,
-                    period=clock.period,
-                    warn_fractions=clock.warn_at,
-                    calendar=rulebook.calendar,
-                )
-            )
+    planned = [
+        plan
+        for kind in ROUTED_CLOCKS
+        if (plan := plan_for(kind, start=case.received_at, severity=severity, rulebook=rulebook))
+    ]
     if case.upstream_due_at is not None:
         planned.append(
             plan_fixed(

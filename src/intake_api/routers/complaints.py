@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
+from pydantic import AwareDatetime
 
 from complaints import outbox
 from complaints.domain.vocabulary import Channel, Severity, Status
@@ -45,9 +46,10 @@ async def create_complaint(
             session, api_key_id=principal.key_id, key=idempotency_key, request_hash=request_hash
         )
         if stored is not None:
-            return JSONResponse(
-                stored.body, status_code=stored.status, headers={"Idempotent-Replayed": "true"}
-            )
+            headers = {"Idempotent-Replayed": "true"}
+            if stored.status == 201:
+                headers["Location"] = f"/v1/complaints/{stored.body['case_number']}"
+            return JSONResponse(stored.body, status_code=stored.status, headers=headers)
     opened = await open_case(
         session,
         data=data,
@@ -83,8 +85,8 @@ async def list_complaints(
     channel: Channel | None = None,
     severity: Severity | None = None,
     overdue: bool | None = None,
-    received_from: datetime | None = None,
-    received_to: datetime | None = None,
+    received_from: AwareDatetime | None = None,
+    received_to: AwareDatetime | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200, description="Text in the complaint")] = None,
     cursor: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,

@@ -122,5 +122,7 @@ class Deadline(Base):
     warn_at: Mapped[list[datetime]] = mapped_column(ARRAY(DateTime(timezone=True)), default=list)
     warnings_sent: Mapped[int] = mapped_column(SmallInteger, default=0)
     next_check_at: Mapped[datetime | None]
+    # Set while the case waits on the customer or an appraisal: that time is not counted.
+    paused_at: Mapped[datetime | None]
     breached_at: Mapped[datetime | None]
     met_at: Mapped[datetime | None]
