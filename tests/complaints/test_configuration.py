@@ -41,10 +41,18 @@ async def test_the_demo_bank_loads_as_a_rulebook(sessions: SessionFactory, setti
     async with sessions() as session:
         rulebook = await load_rulebook(session, zone=settings.zone)
 
-    assert sorted(rulebook.units) == sorted(
-        ["HQ-CP", "HQ-CARD", "HQ-LOAN", "HQ-WM", "HQ-EBANK", "HQ-OPS", "HQ-COMP", "HQ-LEGAL", "HQ-PR"]
-        + ["BR-001", "BR-002", "BR-003"]
-    )
+    departments = [
+        "HQ-CP",
+        "HQ-CARD",
+        "HQ-LOAN",
+        "HQ-WM",
+        "HQ-EBANK",
+        "HQ-OPS",
+        "HQ-COMP",
+        "HQ-LEGAL",
+        "HQ-PR",
+    ]
+    assert sorted(rulebook.units) == sorted([*departments, "BR-001", "BR-002", "BR-003"])
     assert rulebook.default_unit == "HQ-CP"
     assert [r.name for r in rulebook.rules][:3] == ["information-security", "personal-information", "media"]
     assert rulebook.calendar.is_workday(date(2026, 10, 10))  # a make-up Saturday

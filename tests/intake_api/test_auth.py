@@ -2,28 +2,16 @@
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select, text, update
+from sqlalchemy import select, text, update
 
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import ApiKey, Case, CaseEvent, IdempotencyKey, OutboxMessage
 from complaints.services.access import Scope
+from tests.assertions import assert_problem, count
 from tests.factories import ADMIN_KEY, auth, complaint, make_key
-
-PROBLEM_JSON = "application/problem+json"
-
-
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM_JSON
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert isinstance(body["title"], str) and body["title"]
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 def assert_unauthorized(response: httpx.Response) -> None:
@@ -32,11 +20,7 @@ def assert_unauthorized(response: httpx.Response) -> None:
 
 
 async def case_rows(sessions: SessionFactory) -> int:
-    async with sessions() as session:
-        total = 0
-        for model in (Case, CaseEvent, OutboxMessage, IdempotencyKey):
-            total += await session.scalar(select(func.count()).select_from(model)) or 0
-        return total
+    return sum([await count(sessions, model) for model in (Case, CaseEvent, OutboxMessage, IdempotencyKey)])
 
 
 @pytest.fixture

@@ -1,20 +1,19 @@
 """received_at: staff may record that a letter or walk-in arrived earlier, never later, with the scope."""
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from complaints.db.engine import SessionFactory
-from complaints.db.models import Case, CaseEvent, OutboxMessage
+from complaints.db.models import Case, CaseEvent
 from complaints.services.access import Scope
+from tests.assertions import assert_nothing_written, assert_problem
 from tests.factories import at, auth, complaint, make_key
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-PROBLEM_JSON = "application/problem+json"
 
 
 def yesterday_early_morning() -> datetime:
@@ -22,24 +21,6 @@ def yesterday_early_morning() -> datetime:
     moment = at(datetime.now(SHANGHAI).date() - timedelta(days=1), 7, 30)
     assert moment.astimezone(UTC).date() != moment.date()
     return moment
-
-
-def assert_problem(response: httpx.Response, status: int, *, field: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM_JSON
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert isinstance(body["title"], str) and body["title"]
-    assert isinstance(body["detail"], str) and body["detail"]
-    if field is not None:
-        assert field in [error["field"] for error in body["errors"]], body
-    return body
-
-
-async def assert_nothing_written(sessions: SessionFactory) -> None:
-    async with sessions() as session:
-        for model in (Case, CaseEvent, OutboxMessage):
-            assert await session.scalar(select(func.count()).select_from(model)) == 0
 
 
 async def stored_case(sessions: SessionFactory, case_number: str) -> Case:

@@ -9,32 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from complaints.db.engine import SessionFactory
-from complaints.db.models import Case, CaseEvent, IdempotencyKey, OutboxMessage
+from complaints.db.models import Case
 from complaints.settings import Settings
+from tests.assertions import assert_nothing_written, assert_problem
 from tests.factories import complaint
-
-PROBLEM_JSON = "application/problem+json"
-
-
-def assert_problem(response: httpx.Response, status: int, *, field: str | None = None) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM_JSON
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert isinstance(body["title"], str)
-    assert body["title"]
-    assert isinstance(body["detail"], str)
-    assert body["detail"]
-    if field is not None:
-        assert field in [error["field"] for error in body["errors"]], body
-    return body
-
-
-async def assert_nothing_written(sessions: SessionFactory) -> None:
-    async with sessions() as session:
-        for model in (Case, CaseEvent, OutboxMessage, IdempotencyKey):
-            rows = await session.scalar(select(func.count()).select_from(model))
-            assert rows == 0, f"{model.__tablename__} has {rows} rows after a rejected request"
 
 
 async def post_raw(client: httpx.AsyncClient, content: bytes | str) -> httpx.Response:
@@ -96,6 +74,11 @@ async def test_an_empty_body_is_a_422_problem_naming_the_body(
         pytest.param(
             {"upstream": {"due_at": "2026-01-01T10:00:00+08:00"}}, "upstream.ref", id="upstream-ref"
         ),
+        # Postgres text cannot hold NUL: the request is refused, not failed on insert.
+        pytest.param({"content": "年费\u0000被扣"}, "content", id="nul-in-content"),
+        pytest.param({"external_ref": "CALL\u0000"}, "external_ref", id="nul-in-external-ref"),
+        pytest.param({"demand": "退\u0000款"}, "demand", id="nul-in-demand"),
+        pytest.param({"complainant": {"name": "张\u0000三"}}, "complainant.name", id="nul-in-nested-field"),
     ],
 )
 async def test_an_invalid_field_is_a_422_problem_naming_it(
@@ -239,6 +222,10 @@ async def test_a_wrong_method_is_a_405_problem_listing_the_allowed_ones(
         pytest.param({"severity": "apocalyptic"}, "severity", id="unknown-severity"),
         pytest.param({"overdue": "perhaps"}, "overdue", id="overdue-not-a-bool"),
         pytest.param({"received_from": "last week"}, "received_from", id="received-from-not-a-time"),
+        pytest.param({"received_from": "2026-01-01T10:00:00"}, "received_from", id="naive-received-from"),
+        pytest.param({"received_to": "2026-01-01T10:00:00"}, "received_to", id="naive-received-to"),
+        pytest.param({"q": "年费\u0000"}, "q", id="nul-in-q"),
+        pytest.param({"unit": "BR-001\u0000"}, "unit", id="nul-in-unit"),
         pytest.param({"q": ""}, "q", id="empty-q"),
         pytest.param({"cursor": "not a cursor!"}, "cursor", id="garbage-cursor"),
         pytest.param({"cursor": "x" * 65}, "cursor", id="cursor-too-long"),
@@ -252,3 +239,10 @@ async def test_bad_list_parameters_are_a_422_problem_naming_them(
     response = await client.get("/v1/complaints", params=params)
 
     assert_problem(response, 422, field=field)
+
+
+@pytest.mark.parametrize("path", ["/v1/complaints/TS2026%00", "/v1/complaints/TS2026%00/events"])
+async def test_a_case_number_no_case_can_have_is_a_404_problem(client: httpx.AsyncClient, path: str) -> None:
+    response = await client.get(path)
+
+    assert_problem(response, 404)

@@ -7,36 +7,20 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from complaints.db.engine import SessionFactory
 from complaints.db.models import ApiKey, Case, CaseEvent, IdempotencyKey, OutboxMessage
 from complaints.services.access import Scope
+from tests.assertions import assert_problem, count
 from tests.factories import auth, complaint, make_key
-
-PROBLEM_JSON = "application/problem+json"
-
-
-async def count(sessions: SessionFactory, model: type) -> int:
-    async with sessions() as session:
-        return await session.scalar(select(func.count()).select_from(model)) or 0
 
 
 async def assert_cases(sessions: SessionFactory, expected: int) -> None:
     assert await count(sessions, Case) == expected
     assert await count(sessions, CaseEvent) == expected
     assert await count(sessions, OutboxMessage) == expected
-
-
-def assert_problem(response: httpx.Response, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"] == PROBLEM_JSON
-    body: dict[str, Any] = response.json()
-    assert body["status"] == status
-    assert isinstance(body["title"], str) and body["title"]
-    assert isinstance(body["detail"], str) and body["detail"]
-    return body
 
 
 def post(

@@ -1,18 +1,13 @@
 import re
 
 import httpx
-from sqlalchemy import func, select
 
 from complaints.db.engine import SessionFactory
 from complaints.db.models import Case, CaseEvent, OutboxMessage
+from tests.assertions import count
 from tests.factories import complaint
 
 CASE_NUMBER = re.compile(r"^TS\d{8}\d{6}$")
-
-
-async def count(sessions: SessionFactory, model: type) -> int:
-    async with sessions() as session:
-        return await session.scalar(select(func.count()).select_from(model)) or 0
 
 
 async def test_posting_a_complaint_opens_a_case_with_its_first_event_and_job(
