@@ -3,6 +3,7 @@
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -26,6 +27,14 @@ def run_migrations(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    protect_case_tables(connection)
+
+
+def protect_case_tables(connection: Connection) -> None:
+    """Branch row-level security on every table that hangs off cases, whichever revision made
+    it and in whatever order the branches ran (revision 0007 defines the function)."""
+    if connection.scalar(text("SELECT to_regprocedure('complaints_protect_case_tables()')")) is not None:
+        connection.execute(text("SELECT complaints_protect_case_tables()"))
 
 
 async def run_online() -> None:

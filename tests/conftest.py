@@ -24,11 +24,23 @@ from complaints.config_file import DEMO_CONFIG, load_config
 from complaints.db import migrate
 from complaints.db.engine import SessionFactory, create_engine, create_session_factory, unit_of_work
 from complaints.services.configuration import apply_config
-from complaints.settings import Settings
+from complaints.settings import ChannelSettings, Settings
 from intake_api.app import create_app
 from tests.factories import ADMIN_KEY, TODAY, auth
 
-CASE_TABLES = "cases, case_events, deadlines, outbox, idempotency_keys, api_keys"
+CASE_TABLES = (
+    "cases, case_events, deadlines, outbox, idempotency_keys, api_keys, rejected_messages, sms_parts"
+)
+# The channels' secrets in every test process (and in the servers tests start).
+CHANNEL_SECRETS = {
+    "sms_webhook_secret": "test-sms-webhook-secret",
+    "email_webhook_secret": "test-email-webhook-secret",
+    "identity_hash_key": "test-identity-hash-key",
+    "web_secret": "test-web-form-secret",
+}
+# Personal data is sealed with this key here and in every process the tests start (they inherit
+# the environment), so each can open what another sealed.
+os.environ.setdefault("COMPLAINTS_PII_KEYS", '{"test-1": "test-key-for-sealing-personal-data"}')
 
 
 @pytest.fixture(scope="session")
@@ -86,12 +98,15 @@ def redis_url(servers: tuple[str, str]) -> str:
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, redis_url: str) -> Settings:
+def settings(database_url: str, redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return Settings(
         database_url=database_url,
         redis_url=redis_url,
         bootstrap_api_key=ADMIN_KEY,
         worker_poll_delay_seconds=0.05,
+        # Attachments and the development sender's files go here, not into the work tree.
+        data_dir=tmp_path_factory.mktemp("data"),
+        channels=ChannelSettings(**CHANNEL_SECRETS),  # type: ignore[arg-type]
     )
 
 

@@ -11,10 +11,12 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from complaints import cli_security, healthcheck
 from complaints.config_file import DEMO_CONFIG, load_config
 from complaints.db import migrate
 from complaints.db.engine import create_engine, create_session_factory, unit_of_work
 from complaints.errors import InvalidInput
+from complaints.observability.logs import configure_logging
 from complaints.services.configuration import apply_config
 from complaints.services.rulebook import current_version
 from complaints.settings import Settings
@@ -121,8 +123,19 @@ def up(args: argparse.Namespace) -> int:
         return run_children(children)
 
 
+def smtp_command(args: argparse.Namespace) -> int:
+    from complaints.smtp_server import serve
+
+    asyncio.run(serve(Settings(), host=args.host, port=args.port))
+    return 0
+
+
+def healthcheck_command(args: argparse.Namespace) -> int:
+    return healthcheck.check(args.role)
+
+
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    configure_logging("cli")
     parser = argparse.ArgumentParser(prog="complaints", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -140,6 +153,22 @@ def main(argv: list[str] | None = None) -> int:
     apply = config_commands.add_parser("apply", help="apply a configuration file (idempotent)")
     apply.add_argument("file", type=Path)
     apply.set_defaults(handler=config_apply)
+
+    smtp = commands.add_parser("smtp", help="SMTP listener feeding received mail to e-mail intake")
+    smtp.add_argument("--host", default="127.0.0.1")
+    smtp.add_argument("--port", type=int, default=2525)
+    smtp.set_defaults(handler=smtp_command)
+
+    check = commands.add_parser(
+        "healthcheck", help="exit 0 when this container's role is healthy (the image's HEALTHCHECK)"
+    )
+    check.add_argument(
+        "role", nargs="?", choices=healthcheck.ROLES, help="default: the role the entrypoint started"
+    )
+    check.set_defaults(handler=healthcheck_command)
+
+    # keys, pii rotate-key, openapi
+    cli_security.add_commands(commands)
 
     args = parser.parse_args(argv)
     code: int = args.handler(args)

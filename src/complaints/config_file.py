@@ -1,6 +1,7 @@
 """Reading the declarative configuration file, with errors that name the line."""
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,31 @@ from complaints.schemas.config import OrganisationConfig
 DEMO_CONFIG = Path(__file__).parent / "demo" / "reference_bank.yaml"
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates and times of day as text for the schema to check.
+
+    Plain YAML 1.1 turns `2026-02-30` into a crash without a line number and `12:00` into the
+    base-60 number 720; as text, a bad one is reported with its line like any other error.
+    """
+
+
+_TIMESTAMP, _INT = "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int"
+_Loader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        # The timestamp resolver, and the int resolver whose pattern also reads base 60.
+        if tag != _TIMESTAMP and not (tag == _INT and regexp.match("1:00"))
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    _INT,
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
+)
+
+
 @dataclass(frozen=True)
 class LoadedConfig:
     config: OrganisationConfig
@@ -23,7 +49,7 @@ class LoadedConfig:
 def load_config(path: Path) -> LoadedConfig:
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader
     except yaml.YAMLError as error:
         raise InvalidInput(f"{path}: not valid YAML: {error}") from error
     try:

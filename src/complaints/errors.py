@@ -39,3 +39,11 @@ class Forbidden(ComplaintsError):
 
 class Unauthorized(ComplaintsError):
     """No credentials, or credentials nobody issued."""
+
+
+class TooManyRequests(ComplaintsError):
+    """A rate limit was reached; `retry_after` seconds until the window resets."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

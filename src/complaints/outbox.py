@@ -5,23 +5,26 @@ re-sends whatever no worker has finished after a while, with backoff, so a job s
 Redis being down, flushed, or a worker dying mid-way. Handlers are idempotent.
 """
 
+import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from arq import ArqRedis
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.db.models import OutboxMessage
 from complaints.queue import QUEUE_OF_JOB
 from complaints.schemas.jobs import JobName
 
-__all__ = ["JobName", "add", "enqueue", "mark_processed", "relay"]
+__all__ = ["Backlog", "JobName", "add", "backlog", "enqueue", "mark_processed", "relay"]
 
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = timedelta(minutes=5)
+ENQUEUE_TIMEOUT_SECONDS = 2.0
 
 
 def job_id(message_id: int) -> str:
@@ -48,14 +51,16 @@ def job_arguments(message: OutboxMessage) -> dict[str, Any]:
     return {**message.payload, "outbox_id": message.id}
 
 
-async def _send(redis: ArqRedis, message: OutboxMessage) -> None:
-    # A job still queued or running under the same id is not duplicated by arq.
-    await redis.enqueue_job(
+async def _send(redis: ArqRedis, message: OutboxMessage) -> bool:
+    """True when the job went out; False when arq already holds it (queued or running under
+    the same id: arq does not duplicate it)."""
+    job = await redis.enqueue_job(
         message.job,
         job_arguments(message),
         _job_id=job_id(message.id),
         _queue_name=QUEUE_OF_JOB[JobName(message.job)],
     )
+    return job is not None
 
 
 async def enqueue(redis: ArqRedis | None, message: OutboxMessage) -> bool:
@@ -63,9 +68,11 @@ async def enqueue(redis: ArqRedis | None, message: OutboxMessage) -> bool:
     if redis is None:
         return False
     try:
-        await _send(redis, message)
+        # arq's Redis client has a connect timeout but none per command: a hung Redis must
+        # not hold the request that already committed.
+        await asyncio.wait_for(_send(redis, message), timeout=ENQUEUE_TIMEOUT_SECONDS)
     except Exception as error:
-        log.warning("enqueue of outbox %s deferred to the relay: %s", message.id, error)
+        log.warning("enqueue of outbox %s deferred to the relay: %r", message.id, error)
         return False
     return True
 
@@ -96,7 +103,36 @@ async def relay(
         )
     ).all()
     for message in due:
-        message.attempts += 1
-        message.next_attempt_at = now + backoff(message.attempts, retry_after)
-        await _send(redis, message)
+        if await _send(redis, message):
+            # Sent again: the last one was lost (Redis flushed, a job that failed); back off.
+            message.attempts += 1
+            message.next_attempt_at = now + backoff(message.attempts, retry_after)
+        else:
+            # Still queued or running: nothing is lost, it is only waiting its turn. Look again
+            # soon, so a loss later on is noticed within `retry_after`, not after a long backoff.
+            message.next_attempt_at = now + timedelta(seconds=retry_after)
     return len(due)
+
+
+@dataclass(frozen=True)
+class Backlog:
+    job: JobName
+    pending: int
+    # Age of the oldest message no worker has finished: how far behind that job is.
+    lag_seconds: float
+
+
+async def backlog(session: AsyncSession, *, now: datetime) -> list[Backlog]:
+    """Unfinished messages per job (every known job, zero when none wait)."""
+    rows = await session.execute(
+        select(OutboxMessage.job, func.count(), func.min(OutboxMessage.created_at))
+        .where(OutboxMessage.processed_at.is_(None))
+        .group_by(OutboxMessage.job)
+    )
+    found = {job: (count, oldest) for job, count, oldest in rows}
+    result = []
+    for job in JobName:
+        count, oldest = found.get(job, (0, None))
+        lag = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+        result.append(Backlog(job, count, lag))
+    return result

@@ -2,10 +2,104 @@
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from complaints.domain.handling import DEFAULT_UNACCEPTED_MINUTES, check_ladder_minutes
+
+PREFIXED = SettingsConfigDict(env_prefix="COMPLAINTS_", frozen=True)
+
+# What a complainant may attach (the declared type is also checked against the file's bytes).
+DEFAULT_ATTACHMENT_TYPES = frozenset(
+    {
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/webp",
+        "audio/mpeg",
+        "audio/wav",
+        "audio/x-wav",
+        "audio/amr",
+        "audio/mp4",
+        "text/plain",
+    }
+)
+
+
+class ChannelSettings(BaseSettings):
+    """The public channels: webhook signatures, the web form's tokens and rate limits."""
+
+    model_config = PREFIXED
+
+    # HMAC-SHA256 keys of the gateways' X-Signature; unset: the webhook answers 503.
+    sms_webhook_secret: SecretStr | None = None
+    email_webhook_secret: SecretStr | None = None
+    # Key of the hashes that match complainants (phone, ID and customer number) and of the web
+    # form's signed tokens. Unset: made once under data_dir/secrets, which suits one machine;
+    # set them when several machines serve the same database.
+    identity_hash_key: SecretStr | None = None
+    web_secret: SecretStr | None = None
+    web_cookie_secure: bool = False
+    csrf_max_age_seconds: int = Field(default=7200, gt=0)
+    # Form submissions and status look-ups per client address and window (shared via Redis).
+    web_rate_limit: int = Field(default=10, gt=0)
+    web_lookup_rate_limit: int = Field(default=30, gt=0)
+    web_rate_window_seconds: int = Field(default=600, gt=0)
+    # The web form and the e-mail webhook carry files: they get this body limit instead.
+    max_upload_bytes: int = Field(default=16 * 1_048_576, gt=0)
+    # An SMS from a number with a case opened this recently is added to that case.
+    sms_thread_hours: int = Field(default=24, gt=0)
+
+
+class AttachmentSettings(BaseSettings):
+    model_config = PREFIXED
+
+    attachment_max_bytes: int = Field(default=10 * 1_048_576, gt=0)
+    attachment_max_count: int = Field(default=10, ge=0)
+    attachment_types: frozenset[str] = DEFAULT_ATTACHMENT_TYPES
+
+
+class NotificationSettings(BaseSettings):
+    """Receipts and updates to complainants: which sender per channel, and how to reach it."""
+
+    model_config = PREFIXED
+
+    # "file" writes under data_dir/outbound (development); the others really send.
+    sms_sender: Literal["file", "http"] = "file"
+    email_sender: Literal["file", "smtp"] = "file"
+    sms_gateway_url: str | None = None
+    sms_gateway_token: SecretStr | None = None
+    # The JSON body posted per SMS part; $to, $text and $reference are filled in (JSON-escaped).
+    sms_gateway_template: str = '{"to": "$to", "text": "$text", "reference": "$reference"}'
+    sms_gateway_timeout_seconds: float = Field(default=5.0, gt=0)
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=25, gt=0, lt=65536)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    smtp_tls: bool = False
+    smtp_timeout_seconds: float = Field(default=8.0, gt=0)
+    mail_from: str = "complaints@example.com"
+    # Who signs the receipts, and the number to call when no handler contact is known.
+    sender_name: str = "投诉受理中心"
+    contact_phone: str = "95588"
+    notification_max_attempts: int = Field(default=8, gt=0)
+
+
+class PiiSettings(BaseSettings):
+    """Keys that seal personal data at rest (complaints.pii): JSON, key id → secret."""
+
+    model_config = PREFIXED
+
+    # e.g. COMPLAINTS_PII_KEYS='{"2026-11": "<32+ random characters>"}'. Unset: one is made under
+    # data_dir/secrets (one machine only). Rotation: add a key, make it active, run
+    # `complaints pii rotate-key`, then drop the old one.
+    pii_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    pii_active_key_id: str | None = None
 
 
 class Settings(BaseSettings):
@@ -32,6 +126,19 @@ class Settings(BaseSettings):
     worker_poll_delay_seconds: float = Field(default=0.05, gt=0)
     sla_sweep_interval_seconds: int = Field(default=1, ge=1, le=60)
     sla_sweep_batch_size: int = Field(default=500, gt=0)
+    # An assigned case nobody accepts climbs the escalation ladder after these many minutes
+    # (unit manager, consumer-protection head, leadership); JSON, e.g. `[15, 30, 60]`.
+    unaccepted_escalation_minutes: tuple[int, ...] = DEFAULT_UNACCEPTED_MINUTES
+
+    @field_validator("unaccepted_escalation_minutes")
+    @classmethod
+    def _ladder(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        return check_ladder_minutes(value)
+
+    channels: ChannelSettings = Field(default_factory=ChannelSettings)
+    attachments: AttachmentSettings = Field(default_factory=AttachmentSettings)
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+    pii: PiiSettings = Field(default_factory=PiiSettings)
 
     @cached_property
     def zone(self) -> ZoneInfo:

@@ -20,7 +20,10 @@ class WorkerContext(TypedDict):
 async def open_context(ctx: dict[str, object], settings: Settings) -> None:
     """arq's on_startup: engines are built when the worker starts, never at import."""
     ctx["settings"] = settings
-    ctx["sessions"] = create_session_factory(create_engine(settings.require_database_url(), pool_size=5))
+    engine = create_engine(
+        settings.require_database_url(), pool_size=10, max_overflow=0, application_name="complaints-worker"
+    )
+    ctx["sessions"] = create_session_factory(engine)
     ctx["rulebooks"] = RulebookCache(settings.zone)
 
 

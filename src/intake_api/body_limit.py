@@ -1,6 +1,7 @@
 """Refuse oversized bodies before anything reads them (by Content-Length, or while streaming)."""
 
 import json
+from collections.abc import Callable, Mapping
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -15,18 +16,41 @@ class BodyTooLarge(HTTPException):
         super().__init__(413, f"the body may be at most {max_bytes} bytes")
 
 
+def _under(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith(prefix.rstrip("/") + "/")
+
+
 class BodyLimit:
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    """`wider`: path prefixes that carry files (the web form, raw mail) and their own limit.
+    `html_page`: for paths under `html_prefixes` the refusal is that page, not problem JSON."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        wider: Mapping[str, int] | None = None,
+        html_prefixes: tuple[str, ...] = (),
+        html_page: Callable[[int], bytes] | None = None,
+    ) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max_bytes = max_bytes
+        self.wider = dict(wider or {})
+        self.html_prefixes = html_prefixes
+        self.html_page = html_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path: str = scope["path"]
+        max_bytes = next(
+            (limit for prefix, limit in self.wider.items() if _under(path, prefix)), self.default_max_bytes
+        )
+        html = self.html_page is not None and any(_under(path, prefix) for prefix in self.html_prefixes)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
+            await self._refuse(send, max_bytes, html=html)
             return
         seen = 0
         started = False
@@ -36,8 +60,8 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                if seen > max_bytes:
+                    raise BodyTooLarge(max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -49,19 +73,23 @@ class BodyLimit:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not started:
-                await self._refuse(send)
+                await self._refuse(send, max_bytes, html=html)
 
-    async def _refuse(self, send: Send) -> None:
-        refusal = BodyTooLarge(self.max_bytes)
-        body = json.dumps(
-            {"type": "about:blank", "title": refusal.title, "status": 413, "detail": refusal.detail}
-        ).encode()
+    async def _refuse(self, send: Send, max_bytes: int, *, html: bool) -> None:
+        refusal = BodyTooLarge(max_bytes)
+        if html and self.html_page is not None:
+            body, content_type = self.html_page(max_bytes), b"text/html; charset=utf-8"
+        else:
+            body = json.dumps(
+                {"type": "about:blank", "title": refusal.title, "status": 413, "detail": refusal.detail}
+            ).encode()
+            content_type = b"application/problem+json"
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/problem+json"),
+                    (b"content-type", content_type),
                     (b"content-length", str(len(body)).encode()),
                 ],
             }

@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
 from typing import Annotated
 
 from arq import ArqRedis
@@ -11,15 +12,19 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints import queue
+from complaints.db import tenancy
 from complaints.errors import Forbidden, Unauthorized
 from complaints.services.access import Principal, Scope, authenticate
 from complaints.settings import Settings
 from intake_api.problems import Problem
+from intake_api.rate_limit import RateLimiter
+from intake_api.settings import SecuritySettings
 
 log = logging.getLogger(__name__)
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a thread hop per request.
     settings: Settings = request.app.state.settings
     return settings
 
@@ -37,18 +42,39 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer ck_...`")
 
 
-def require(scope: Scope) -> Callable[..., Awaitable[Principal]]:
+def require(*scopes: Scope, unbound: bool = False) -> Callable[..., Awaitable[Principal]]:
+    """The caller's key, which must carry every one of `scopes` (401, 429, 403 otherwise).
+
+    A unit-bound key's session is restricted to its unit's rows from here on (row-level
+    security, complaints.db.tenancy). `unbound` endpoints (administration) see every unit,
+    so only keys bound to none may call them.
+    """
+
     async def principal(
+        request: Request,
         session: SessionDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> Principal:
         if credentials is None:
             raise Unauthorized("an API key is required (Authorization: Bearer ...)")
-        found = await authenticate(session, key=credentials.credentials)
+        found = await authenticate(session, key=credentials.credentials, now=datetime.now(UTC))
         if found is None:
             raise Unauthorized("unknown or revoked API key")
-        if not found.may(scope):
-            raise Forbidden(f"this key lacks the {scope} scope")
+        security: SecuritySettings = request.app.state.security
+        limiter: RateLimiter = request.app.state.limiter
+        await limiter.check(
+            f"key:{found.key_id}",
+            limit=security.rate_limit_per_key,
+            window_seconds=security.rate_limit_window_seconds,
+            what="for this key",
+        )
+        for scope in scopes:
+            if not found.may(scope):
+                raise Forbidden(f"this key lacks the {scope} scope")
+        if found.unit_code is not None:
+            if unbound:
+                raise Forbidden(f"this key is bound to {found.unit_code}; this needs a key bound to no unit")
+            await tenancy.restrict(session, unit_code=found.unit_code)
         return found
 
     return principal
@@ -96,5 +122,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, object]] = {
         409: "Conflict",
         413: "Body too large",
         422: "Invalid request",
+        429: "Rate limit reached: retry after Retry-After seconds",
+        500: "Internal error (the body says nothing about its cause)",
+        503: "Overloaded, or the database unavailable: retry after Retry-After seconds",
     }.items()
 }

@@ -8,15 +8,19 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
+from complaints.db.errors import is_unavailable
 from complaints.errors import (
     Conflict,
     Forbidden,
     IllegalTransition,
     InvalidInput,
     NotFound,
+    TooManyRequests,
     Unauthorized,
 )
 from complaints.services.rulebook import NotConfigured
@@ -115,11 +119,28 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
         return problem(422, "Invalid request", str(exc), errors=errors)
     if isinstance(exc, NotConfigured):
         return problem(503, "Not configured", str(exc))
+    if isinstance(exc, TooManyRequests):
+        return problem(429, "Too many requests", str(exc), headers={"Retry-After": str(exc.retry_after)})
     raise exc
+
+
+async def _unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The database is down or every connection is busy: ask the caller to come back."""
+    if not is_unavailable(exc):
+        raise exc
+    retry_after = getattr(request.app.state, "retry_after_seconds", 1)
+    return problem(
+        503,
+        "Service unavailable",
+        "the database is busy or unreachable; retry after the time given (with the same Idempotency-Key)",
+        headers={"Retry-After": str(retry_after)},
+    )
 
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
-    for error in (Unauthorized, NotFound, Forbidden, Conflict, InvalidInput, NotConfigured):
+    for error in (Unauthorized, NotFound, Forbidden, Conflict, InvalidInput, NotConfigured, TooManyRequests):
         app.add_exception_handler(error, _domain)
+    for unavailable in (PoolTimeout, DBAPIError, OSError):
+        app.add_exception_handler(unavailable, _unavailable)

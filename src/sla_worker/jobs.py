@@ -1,11 +1,17 @@
-"""The deadline sweep job: runs every few seconds until no clock is due."""
+"""The deadline sweep job (runs every few seconds until no clock is due) and the breach
+notices it queues."""
 
 import logging
 from typing import Any, cast
 
+from complaints import outbox
 from complaints.db.engine import unit_of_work
+from complaints.observability.jobs import instrumented, record_queue_depth
+from complaints.queue import SLA_QUEUE
+from complaints.schemas.jobs import BreachNotice, JobName
 from complaints.services.sla import SweepResult, sweep_once
 from complaints.worker_context import WorkerContext, close_context, open_context, utcnow
+from sla_worker.metrics import BREACHED, WARNED
 
 log = logging.getLogger(__name__)
 
@@ -18,6 +24,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     await close_context(ctx)
 
 
+@instrumented("sweep_deadlines")
 async def sweep_deadlines(ctx: dict[str, Any]) -> int:
     """Claim batches until a batch comes back short, each batch its own transaction."""
     context = cast(WorkerContext, ctx)
@@ -28,7 +35,38 @@ async def sweep_deadlines(ctx: dict[str, Any]) -> int:
             rulebook = await context["rulebooks"].get(session)
             result: SweepResult = await sweep_once(session, now=utcnow(), batch=batch, rulebook=rulebook)
         total += result.claimed
+        WARNED.inc(result.warned)
+        BREACHED.inc(result.breached)
         if result.warned or result.breached:
             log.info("sweep: %d warned, %d breached", result.warned, result.breached)
         if result.claimed < batch:
+            await record_queue_depth(context["redis"], SLA_QUEUE)
             return total
+
+
+async def notify_manager(ctx: dict[str, Any], payload: dict[str, Any]) -> bool:
+    return await _deliver(cast(WorkerContext, ctx), JobName.NOTIFY_MANAGER, payload)
+
+
+async def holding_reply(ctx: dict[str, Any], payload: dict[str, Any]) -> bool:
+    return await _deliver(cast(WorkerContext, ctx), JobName.HOLDING_REPLY, payload)
+
+
+async def _deliver(context: WorkerContext, job: JobName, payload: dict[str, Any]) -> bool:
+    """A breach notice (to the unit manager, or a holding reply to the complainant).
+
+    No sender for these exists yet: the notice is logged and its outbox row finished, so the
+    relay stops re-sending it. Idempotent: a repeated job finds the row finished.
+    """
+    notice = BreachNotice.model_validate(payload)
+    async with unit_of_work(context["sessions"]) as session:
+        await outbox.mark_processed(session, outbox_id=notice.outbox_id, now=utcnow())
+    log.info(
+        "%s for case %s: %s deadline due %s breached (to %s; logged, no sender configured)",
+        job,
+        notice.case_id,
+        notice.deadline,
+        notice.due_at,
+        notice.to or "the complainant",
+    )
+    return True

@@ -2,17 +2,22 @@
 
 from typing import Any
 
-from arq import cron
+from arq import cron, func
 
 from complaints.queue import SLA_QUEUE
+from complaints.schemas.jobs import JobName
 from complaints.settings import Settings
-from sla_worker.jobs import shutdown, startup, sweep_deadlines
+from sla_worker.jobs import holding_reply, notify_manager, shutdown, startup, sweep_deadlines
+from sla_worker.unaccepted import escalate_unaccepted
 
 
 def worker_settings(settings: Settings) -> dict[str, Any]:
     interval = settings.sla_sweep_interval_seconds
     return {
-        "functions": [],
+        "functions": [
+            func(notify_manager, name=JobName.NOTIFY_MANAGER),
+            func(holding_reply, name=JobName.HOLDING_REPLY),
+        ],
         "cron_jobs": [
             cron(
                 sweep_deadlines,
@@ -20,7 +25,15 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
                 run_at_startup=True,
                 timeout=55,
                 unique=True,
-            )
+            ),
+            # Minutes matter here, not seconds: every few seconds is plenty.
+            cron(
+                escalate_unaccepted,
+                second=set(range(0, 60, max(interval, 5))),
+                run_at_startup=True,
+                timeout=55,
+                unique=True,
+            ),
         ],
         "queue_name": SLA_QUEUE,
         "on_startup": startup,

@@ -34,6 +34,8 @@ def system(settings: Settings, sessions: SessionFactory) -> Iterator[tuple[subpr
         "COMPLAINTS_DATABASE_URL": settings.require_database_url(),
         "COMPLAINTS_REDIS_URL": settings.require_redis_url(),
         "COMPLAINTS_BOOTSTRAP_API_KEY": ADMIN_KEY,
+        # Receipts (the development sender) and generated secrets: not into the work tree.
+        "COMPLAINTS_DATA_DIR": str(settings.data_dir),
     }
     process = subprocess.Popen([sys.executable, "-m", "complaints.cli", "up", "--port", str(port)], env=env)
     base = f"http://127.0.0.1:{port}"

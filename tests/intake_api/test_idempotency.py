@@ -158,7 +158,7 @@ async def test_a_request_in_flight_with_the_same_key_is_a_409_problem(
     assert await count(sessions, IdempotencyKey) == 0
 
     # Other keys are not held up meanwhile.
-    assert (await post(client, complaint(), key="another")).status_code == 201
+    assert (await post(client, complaint(external_ref="CALL-0002"), key="another")).status_code == 201
 
     await lock_holder.execute(text("SELECT pg_advisory_unlock_all()"))
     await lock_holder.commit()

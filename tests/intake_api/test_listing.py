@@ -1,5 +1,6 @@
 """GET /v1/complaints: filters, cursor pagination, what a branch's key may see, masked personal data."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,6 +17,8 @@ PROBLEM_JSON = "application/problem+json"
 
 
 async def open_case(client: httpx.AsyncClient, *, key: str | None = None, **overrides: Any) -> str:
+    # A call id of its own: the same call id from the same key returns the case already filed.
+    overrides.setdefault("external_ref", f"CALL-{uuid.uuid4().hex[:12]}")
     response = await client.post(
         "/v1/complaints", json=complaint(**overrides), headers=auth(key) if key else None
     )

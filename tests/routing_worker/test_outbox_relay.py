@@ -85,3 +85,25 @@ async def test_the_relay_backs_off_a_job_that_keeps_failing(
         await redis.flushdb()  # as if a worker had taken and dropped it
 
     assert gaps == [10, 20, 40, 80]
+
+
+async def test_a_job_still_waiting_in_the_queue_is_checked_again_soon_without_backoff(
+    sessions: SessionFactory, redis: ArqRedis, client: httpx.AsyncClient
+) -> None:
+    # A long queue is not a failure: the relay keeps looking every retry_after, so when the
+    # job is lost after all (Redis flushed) it is sent again within seconds, not minutes.
+    await client.post("/v1/complaints", json=complaint())  # queued, no worker takes it
+    moment = datetime.now(UTC)
+    for _ in range(3):
+        moment += timedelta(seconds=5)
+        async with unit_of_work(sessions) as session:
+            assert await outbox.relay(session, redis, now=moment, retry_after=5) == 1
+    async with sessions() as session:
+        (row,) = (await session.scalars(select(OutboxMessage))).all()
+    assert row.attempts == 0
+    assert row.next_attempt_at == moment + timedelta(seconds=5)
+
+    await redis.flushdb()
+    async with unit_of_work(sessions) as session:
+        assert await outbox.relay(session, redis, now=row.next_attempt_at, retry_after=5) == 1
+    assert await redis.zcard(ROUTING_QUEUE) == 1

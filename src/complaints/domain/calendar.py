@@ -1,7 +1,10 @@
-"""Which days are working days: the State Council schedule plus the organisation's overrides.
+"""Which days are working days, and which hours of them: the State Council schedule, an optional
+regional calendar, the organisation's overrides and its business hours.
 
 Pure: no I/O. Statutory holidays and make-up workdays (调休) come from `chinese_calendar`;
 years it does not know must be declared by the organisation, never guessed from weekends.
+Layers, most specific first: the organisation's own closures and workdays, then the regional
+calendar (e.g. a province's ethnic festival), then the national schedule.
 """
 
 from __future__ import annotations
@@ -41,6 +44,35 @@ def _require_plain_date(day: date) -> None:
 
 
 @dataclass(frozen=True)
+class BusinessHours:
+    """Opening hours of a working day, in local wall-clock time, with an optional lunch break."""
+
+    opens: time = time(9)
+    closes: time = time(17, 30)
+    lunch: tuple[time, time] | None = (time(12), time(13, 30))
+
+    def __post_init__(self) -> None:
+        moments = [self.opens, self.closes, *(self.lunch or ())]
+        if any(moment.tzinfo is not None for moment in moments):
+            raise ValueError("business hours are local wall-clock times: give them without a zone")
+        if not self.opens < self.closes:
+            raise ValueError(f"business hours must open before they close, got {self.opens}-{self.closes}")
+        if self.lunch is not None:
+            start, end = self.lunch
+            if not self.opens < start < end < self.closes:
+                raise ValueError(
+                    f"the lunch break {start}-{end} must lie strictly inside {self.opens}-{self.closes}"
+                )
+
+    @property
+    def windows(self) -> tuple[tuple[time, time], ...]:
+        """The stretches of a working day that count, in order."""
+        if self.lunch is None:
+            return ((self.opens, self.closes),)
+        return ((self.opens, self.lunch[0]), (self.lunch[1], self.closes))
+
+
+@dataclass(frozen=True)
 class BusinessCalendar:
     tz: ZoneInfo = SHANGHAI
     # Closures (e.g. a site shut for an incident); win over the library.
@@ -51,12 +83,23 @@ class BusinessCalendar:
     # extra sets), e.g. a provisional 2027 until the State Council publishes. Ignored for years
     # the library covers: the official schedule wins there.
     declared_years: frozenset[int] = frozenset()
+    # Working hours count only inside these (the "working_hours" unit).
+    hours: BusinessHours = BusinessHours()
+    # A regional calendar layered over the national one (its name is for people); the
+    # organisation's own extra days above still win over it.
+    region: str | None = None
+    regional_holidays: frozenset[date] = frozenset()
+    regional_workdays: frozenset[date] = frozenset()
 
     def __post_init__(self) -> None:
-        both = self.extra_holidays & self.extra_workdays
-        if both:
-            listed = ", ".join(d.isoformat() for d in sorted(both))
-            raise ValueError(f"dates both in extra_holidays and extra_workdays: {listed}")
+        for first, second, names in (
+            (self.extra_holidays, self.extra_workdays, "extra_holidays and extra_workdays"),
+            (self.regional_holidays, self.regional_workdays, "regional_holidays and regional_workdays"),
+        ):
+            both = first & second
+            if both:
+                listed = ", ".join(d.isoformat() for d in sorted(both))
+                raise ValueError(f"dates both in {names}: {listed}")
 
     def covers(self, day: date) -> bool:
         return day.year in _LIBRARY_YEARS or day.year in self.declared_years
@@ -75,14 +118,19 @@ class BusinessCalendar:
             return False
         if day in self.extra_workdays:
             return True
-        if day.year in _LIBRARY_YEARS:
-            try:
-                return bool(chinese_calendar.is_workday(day))
-            except NotImplementedError as exc:  # the library disagreeing with its own data
-                raise self._not_covered(day.year) from exc
-        if day.year in self.declared_years:
+        if day.year not in _LIBRARY_YEARS and day.year not in self.declared_years:
+            # A regional day inside an undescribed year would hide the missing national schedule.
+            raise self._not_covered(day.year)
+        if day in self.regional_holidays:
+            return False
+        if day in self.regional_workdays:
+            return True
+        if day.year not in _LIBRARY_YEARS:  # a declared year: weekends rest
             return day.weekday() < 5
-        raise self._not_covered(day.year)
+        try:
+            return bool(chinese_calendar.is_workday(day))
+        except NotImplementedError as exc:  # the library disagreeing with its own data
+            raise self._not_covered(day.year) from exc
 
     def next_workday(self, day: date) -> date:
         """The first working day strictly after `day`."""
@@ -90,6 +138,15 @@ class BusinessCalendar:
         while not self.is_workday(candidate):
             candidate += _ONE_DAY
         return candidate
+
+    def working_windows(self, day: date) -> list[tuple[datetime, datetime]]:
+        """The business-hours stretches of `day` as aware instants; none on a rest day."""
+        if not self.is_workday(day):
+            return []
+        return [
+            (datetime.combine(day, opens, tzinfo=self.tz), datetime.combine(day, closes, tzinfo=self.tz))
+            for opens, closes in self.hours.windows
+        ]
 
     def local_date(self, moment: datetime) -> date:
         _require_aware(moment, "moment")

@@ -193,3 +193,12 @@ class EscalationLevel(StrEnum):
     def next_up(self) -> "EscalationLevel":
         ladder = list(EscalationLevel)
         return ladder[min(ladder.index(self) + 1, len(ladder) - 1)]
+
+
+class BreachAction(StrEnum):
+    """What a breached clock sets off, per the SLA policy (besides recording the breach)."""
+
+    ESCALATE = "escalate"  # one level up the ladder
+    NOTIFY_MANAGER = "notify_manager"  # tell the unit manager
+    RAISE_SEVERITY = "raise_severity"  # one step up; severity clocks re-plan
+    HOLDING_REPLY = "holding_reply"  # tell the complainant of the delay

@@ -1,30 +1,42 @@
 """The case as partners send it and as they read it back (API.md, "Intake" and "Cases")."""
 
+import base64
+import binascii
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Self
 
 from pydantic import (
+    AnyHttpUrl,
     AwareDatetime,
     BaseModel,
     ConfigDict,
     EmailStr,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
+    model_validator,
 )
 
+from complaints.domain.deadlines import PeriodUnit
 from complaints.domain.vocabulary import (
     BusinessType,
     Cause,
     Channel,
     DeadlineKind,
     DeadlineState,
+    EscalationLevel,
     Flag,
+    Outcome,
+    RefusalGround,
+    Satisfaction,
     Severity,
     Source,
     Status,
+    Verdict,
 )
+from complaints.schemas.moments import is_flag, is_moment, rfc3339_only
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_-]{1,32}$")]
@@ -37,10 +49,16 @@ class Strict(BaseModel):
 
     @field_validator("*", mode="before")
     @classmethod
-    def _no_nul(cls, value: object) -> object:
+    def _no_nul(cls, value: object, info: ValidationInfo) -> object:
         """Postgres text cannot hold NUL: refuse it here, not with a failed insert (a 500)."""
         if isinstance(value, str) and "\x00" in value:
             raise ValueError("must not contain NUL characters")
+        if info.field_name is not None:
+            annotation = cls.model_fields[info.field_name].annotation
+            if is_moment(annotation):
+                return rfc3339_only(value)  # not a number of seconds since 1970
+            if is_flag(annotation) and value is not None and not isinstance(value, bool):
+                raise ValueError("must be true or false")  # not 0, 1, "yes" or "off"
         return value
 
 
@@ -57,6 +75,36 @@ class Upstream(Strict):
 
     ref: ShortText
     due_at: AwareDatetime | None = None
+
+
+class AttachmentIn(Strict):
+    """A file sent along: its bytes in base64, or a URL where it is kept (not fetched by us)."""
+
+    filename: ShortText
+    content_type: Annotated[
+        str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=r"^[a-z0-9.+-]+/[a-z0-9.+-]+$")
+    ]
+    url: AnyHttpUrl | None = None
+    data_base64: str | None = None
+
+    @field_validator("data_base64")
+    @classmethod
+    def _is_base64(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                base64.b64decode(value, validate=True)
+            except (binascii.Error, ValueError) as error:
+                raise ValueError("is not valid base64") from error
+        return value
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Self:
+        if (self.url is None) == (self.data_base64 is None):
+            raise ValueError("give exactly one of url or data_base64")
+        return self
+
+    def data(self) -> bytes | None:
+        return None if self.data_base64 is None else base64.b64decode(self.data_base64)
 
 
 class ComplaintCreate(Strict):
@@ -96,6 +144,11 @@ class ComplaintCreate(Strict):
         "Defaults to now; never in the future; needs the intake:backdate scope.",
     )
     upstream: Upstream | None = None
+    attachments: list[AttachmentIn] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Evidence: recordings, photos, letters. Limits on count, size and type apply.",
+    )
 
 
 class ComplainantView(BaseModel):
@@ -116,6 +169,54 @@ class DeadlineView(BaseModel):
     due_at: datetime
     state: DeadlineState
     period: str
+    unit: PeriodUnit | None = Field(
+        default=None,
+        description="How the period counts: hours, working_hours, days or working_days; "
+        "null for a deadline someone else set (a promise, an upstream date).",
+    )
+    remaining_seconds: int | None = Field(
+        default=None,
+        description="Seconds from now until due_at, negative once overdue; while paused, what was "
+        "left when the pause began; null once met.",
+    )
+    warnings_sent: int = 0
+    paused_at: datetime | None = None
+    breached_at: datetime | None = None
+    met_at: datetime | None = None
+
+
+class HandlingView(BaseModel):
+    """Where the handling stands: who owns it, how often it moved, what was decided."""
+
+    first_receiver: str | None = Field(description="Who recorded the case (首问负责); owns it until accepted")
+    accepted_at: datetime | None
+    accepted_by: str | None
+    escalation_level: EscalationLevel
+    transfer_count: int
+    return_count: int
+    paused_until: datetime | None
+    regulatory_days: int | None = Field(description="The regulatory period once extended (30 or 60 days).")
+    outcome: Outcome | None
+    verdict: Verdict | None
+    amount: Decimal | None
+    reply: str | None
+    resolved_at: datetime | None
+    satisfaction: Satisfaction | None
+    refusal_ground: RefusalGround | None
+    merged_into: str | None
+    closed_at: datetime | None
+
+
+class RelationView(BaseModel):
+    kind: str = Field(description="repeat (same complainant, same issue) or group (many complainants)")
+    case_number: str
+
+
+class AttachmentView(BaseModel):
+    filename: str
+    content_type: str
+    size_bytes: int | None
+    url: str | None
 
 
 class CaseView(BaseModel):
@@ -139,6 +240,11 @@ class CaseView(BaseModel):
     upstream: Upstream | None
     deadlines: list[DeadlineView]
     related: list[str]
+    relations: list[RelationView] = Field(
+        default_factory=list, description="`related`, with the kind of link"
+    )
+    attachments: list[AttachmentView] = Field(default_factory=list)
+    handling: HandlingView
 
 
 class CasePage(BaseModel):

@@ -1,13 +1,23 @@
 """The declarative configuration file (`complaints config apply FILE`)."""
 
 import re
-from datetime import date
+from datetime import date, time
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
+from complaints.domain.calendar import BusinessHours
 from complaints.domain.deadlines import Period, PeriodUnit
 from complaints.domain.vocabulary import (
+    BreachAction,
     BusinessType,
     Cause,
     Channel,
@@ -79,18 +89,37 @@ class ClassificationConfig(Strict):
     flags: dict[Flag, list[str]] = {}
 
 
-_PERIOD = re.compile(r"^\s*(\d+)\s+(hours|days|working_days)\s*$")
+_PERIOD = re.compile(r"^\s*([+-]?\d+)\s+([A-Za-z_]+)\s*$")
+_UNITS = ", ".join(unit.value for unit in PeriodUnit)
 
 
 def parse_period(text: str) -> Period:
-    """'24 hours', '7 working_days', '15 days'."""
+    """'24 hours', '8 working_hours', '7 working_days', '15 days'."""
     match = _PERIOD.match(text)
     if not match:
-        raise ValueError(f"{text!r} is not a period like '24 hours', '15 days' or '7 working_days'")
+        raise ValueError(
+            f"{text!r} is not a period like '24 hours', '8 working_hours', '15 days' or '7 working_days'"
+        )
     amount = int(match[1])
+    if match[2] not in PeriodUnit.__members__.values():
+        raise ValueError(f"{text!r}: unknown unit {match[2]!r}; use one of {_UNITS}")
     if amount <= 0:
         raise ValueError(f"{text!r}: a period must be longer than zero")
     return Period(amount, PeriodUnit(match[2]))
+
+
+def _no_repeats(actions: list[BreachAction]) -> list[BreachAction]:
+    if len(set(actions)) != len(actions):
+        raise ValueError("each breach action may be listed once")
+    return actions
+
+
+BreachActions = Annotated[
+    list[BreachAction],
+    AfterValidator(_no_repeats),
+    Field(description="What a breach sets off, in order: " + ", ".join(BreachAction)),
+]
+DEFAULT_ON_BREACH = [BreachAction.ESCALATE, BreachAction.NOTIFY_MANAGER]
 
 
 class ClockConfig(Strict):
@@ -102,6 +131,8 @@ class ClockConfig(Strict):
     urgent: str | None = None
     major: str | None = None
     warn_at: list[float] | None = None
+    # None: the policy-wide `sla.on_breach`.
+    on_breach: BreachActions | None = None
 
     @field_validator("all", "general", "important", "urgent", "major")
     @classmethod
@@ -138,10 +169,21 @@ class WarnThresholds(Strict):
 
 class SlaConfig(WarnThresholds):
     clocks: dict[DeadlineKind, ClockConfig]
+    # For every clock without its own `on_breach`, promises and upstream deadlines included.
+    on_breach: BreachActions = DEFAULT_ON_BREACH
+
+
+def _calendar_date(value: object) -> object:
+    # Lax pydantic would read 20260101 as seconds since 1970: a date is written YYYY-MM-DD.
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
+    if not isinstance(value, str | date):
+        raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
+    return value
 
 
 class CalendarDayConfig(Strict):
-    day: date
+    day: Annotated[date, BeforeValidator(_calendar_date)]
     note: str | None = None
 
 
@@ -150,16 +192,72 @@ class CalendarYearConfig(Strict):
     note: str | None = None
 
 
-class CalendarConfig(Strict):
-    declared_years: list[CalendarYearConfig] = []
+def _clock_time(value: object) -> object:
+    # YAML 1.1 reads an unquoted 12:00 as the base-60 integer 720; refuse to guess what it meant.
+    if isinstance(value, int) and not isinstance(value, bool):
+        raise ValueError(
+            f"YAML read this time as the number {value} (an unquoted HH:MM from 10:00 on is base 60); "
+            "quote it, e.g. '12:00'"
+        )
+    if isinstance(value, str) and not re.fullmatch(r"\d{2}:\d{2}", value.strip()):
+        raise ValueError(f"{value!r} is not a time of day like '09:00'")
+    return value
+
+
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+
+
+class LunchConfig(Strict):
+    starts: ClockTime
+    ends: ClockTime
+
+
+class BusinessHoursConfig(Strict):
+    """When working hours count, on working days (the `working_hours` unit)."""
+
+    opens: ClockTime = time(9)
+    closes: ClockTime = time(17, 30)
+    lunch: LunchConfig | None = LunchConfig(starts=time(12), ends=time(13, 30))
+
+    @model_validator(mode="after")
+    def ordered(self) -> Self:
+        self.domain()  # raises ValueError with the reason
+        return self
+
+    def domain(self) -> BusinessHours:
+        lunch = (self.lunch.starts, self.lunch.ends) if self.lunch is not None else None
+        return BusinessHours(opens=self.opens, closes=self.closes, lunch=lunch)
+
+
+def _disjoint(holidays: list[CalendarDayConfig], workdays: list[CalendarDayConfig]) -> None:
+    both = {d.day for d in holidays} & {d.day for d in workdays}
+    if both:
+        raise ValueError(f"days both holiday and workday: {sorted(both)}")
+
+
+class RegionConfig(Strict):
+    """A regional calendar over the national one (e.g. a province's own festival days)."""
+
+    name: str = Field(min_length=1, max_length=100)
     holidays: list[CalendarDayConfig] = []
     workdays: list[CalendarDayConfig] = []
 
     @model_validator(mode="after")
     def disjoint(self) -> Self:
-        both = {d.day for d in self.holidays} & {d.day for d in self.workdays}
-        if both:
-            raise ValueError(f"days both holiday and workday: {sorted(both)}")
+        _disjoint(self.holidays, self.workdays)
+        return self
+
+
+class CalendarConfig(Strict):
+    declared_years: list[CalendarYearConfig] = []
+    holidays: list[CalendarDayConfig] = []
+    workdays: list[CalendarDayConfig] = []
+    business_hours: BusinessHoursConfig = BusinessHoursConfig()
+    region: RegionConfig | None = None
+
+    @model_validator(mode="after")
+    def disjoint(self) -> Self:
+        _disjoint(self.holidays, self.workdays)
         return self
 
 

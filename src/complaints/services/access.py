@@ -3,12 +3,13 @@
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from complaints.db.models import ApiKey, Case
 
@@ -48,13 +49,40 @@ def new_key() -> str:
     return "ck_" + secrets.token_urlsafe(32)
 
 
-async def authenticate(session: AsyncSession, *, key: str) -> Principal | None:
-    row = await session.scalar(
-        select(ApiKey).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None))
-    )
+# last_used_at is a hint for people tidying up keys, not an audit log: a write per minute is enough.
+LAST_USED_GRAIN = timedelta(minutes=1)
+
+
+async def authenticate(session: AsyncSession, *, key: str, now: datetime) -> Principal | None:
+    if "\x00" in key:  # no key has one, and Postgres would refuse the query
+        return None
+    row = (
+        await session.execute(
+            select(ApiKey.id, ApiKey.name, ApiKey.scopes, ApiKey.unit_code, ApiKey.last_used_at).where(
+                ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None)
+            )
+        )
+    ).one_or_none()
     if row is None:
         return None
+    if row.last_used_at is None or row.last_used_at < now - LAST_USED_GRAIN:
+        await touch(session, key_id=row.id, now=now)
     return Principal(row.id, row.name, frozenset(Scope(s) for s in row.scopes), row.unit_code)
+
+
+async def touch(session: AsyncSession, *, key_id: int, now: datetime) -> None:
+    """Record the use, unless another request of the same key is doing it right now."""
+    locked = aliased(ApiKey)
+    claimed = (
+        select(locked.id)
+        .where(
+            locked.id == key_id,
+            or_(locked.last_used_at.is_(None), locked.last_used_at < now - LAST_USED_GRAIN),
+        )
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    await session.execute(update(ApiKey).where(ApiKey.id == claimed).values(last_used_at=now))
 
 
 async def create_key(

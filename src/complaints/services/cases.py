@@ -1,16 +1,27 @@
 """Reading cases back: one case with its clocks, filtered pages, the audit trail."""
 
 import base64
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import TypeVarTuple
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from complaints.db import tenancy
 from complaints.db.models import Case, CaseEvent, Deadline
 from complaints.domain import masking
-from complaints.domain.vocabulary import Channel, DeadlineState, Severity, Status
+from complaints.domain.deadlines import PeriodUnit
+from complaints.domain.vocabulary import (
+    Channel,
+    DeadlineKind,
+    DeadlineState,
+    EscalationLevel,
+    Severity,
+    Status,
+)
 from complaints.errors import InvalidInput, NotFound
 from complaints.schemas.complaint import (
     CasePage,
@@ -19,10 +30,15 @@ from complaints.schemas.complaint import (
     DeadlineView,
     EventList,
     EventView,
+    HandlingView,
     RoutingView,
     Upstream,
 )
+from complaints.services import attachments, pii_reads, repeats
 from complaints.services.access import Principal, Scope
+
+TICKING = (DeadlineState.RUNNING, DeadlineState.WARNED)
+Ts = TypeVarTuple("Ts")
 
 
 @dataclass(frozen=True)
@@ -32,34 +48,102 @@ class CaseFilters:
     channel: Channel | None = None
     severity: Severity | None = None
     overdue: bool | None = None
+    # A running clock (not met, paused or breached) falls due before this instant.
+    due_before: datetime | None = None
+    # About to breach: a running clock past its last warning threshold and not yet due.
+    about_to_breach: bool | None = None
     received_from: datetime | None = None
     received_to: datetime | None = None
     q: str | None = None
+    # Supervisors' views: not yet accepted, by handler, by rung of the escalation ladder.
+    unaccepted: bool | None = None
+    assignee: str | None = None
+    escalation_level: EscalationLevel | None = None
 
 
-def _visible(query: Select[Case], principal: Principal) -> Select[Case]:
+def _visible(query: Select[*Ts], principal: Principal) -> Select[*Ts]:
     restriction = principal.case_filter()
     return query if restriction is None else query.where(restriction)
 
 
-async def find_case(session: AsyncSession, *, case_number: str, principal: Principal) -> Case:
-    """Another branch's case is answered exactly like a missing one."""
+async def find_case(
+    session: AsyncSession, *, case_number: str, principal: Principal, for_update: bool = False
+) -> Case:
+    """Another branch's case is answered exactly like a missing one.
+
+    `for_update` locks the row until the transaction ends: actions on one case take turns.
+    """
     if "\x00" in case_number:  # no case has one, and Postgres would refuse the query
         raise NotFound(f"no case {case_number}")
-    case = await session.scalar(_visible(select(Case).where(Case.case_number == case_number), principal))
+    query = _visible(select(Case).where(Case.case_number == case_number), principal)
+    if for_update:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    case = await session.scalar(query)
     if case is None:
         raise NotFound(f"no case {case_number}")
+    if for_update:
+        # An action may move the case out of a branch key's sight (a transfer) before it has
+        # written its event: row-level security keeps it visible until the commit.
+        await tenancy.keep_visible(session, case_id=case.id)
     return case
 
 
-async def case_view(session: AsyncSession, *, case: Case, principal: Principal) -> CaseView:
+async def case_view(
+    session: AsyncSession, *, case: Case, principal: Principal, purpose: str = "getComplaint"
+) -> CaseView:
+    """The case as `principal` may see it; showing its personal data unmasked is recorded."""
     deadlines = (
         await session.scalars(select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.due_at))
     ).all()
-    return render(case, deadlines, reveal_pii=principal.may(Scope.PII_READ))
+    reveal = principal.may(Scope.PII_READ)
+    view = render(case, deadlines, reveal_pii=reveal)
+    if reveal:
+        now = datetime.now(UTC)
+        await pii_reads.record(session, principal=principal, cases=[case], purpose=purpose, now=now)
+    merged_in = await session.scalars(
+        select(Case.case_number).where(Case.merged_into == case.case_number).order_by(Case.id)
+    )
+    view.related.extend(merged_in)
+    await _add_links(session, [view], [case.id])
+    view.attachments = await attachments.of_case(session, case_id=case.id)
+    return view
 
 
-def render(case: Case, deadlines: Sequence[Deadline], *, reveal_pii: bool) -> CaseView:
+async def _add_links(session: AsyncSession, views: Sequence[CaseView], case_ids: Sequence[int]) -> None:
+    """Repeat and group links (services/repeats.py) in `relations`, and their numbers in `related`."""
+    links = await repeats.relations(session, case_ids=case_ids)
+    for view, case_id in zip(views, case_ids, strict=True):
+        view.relations = links[case_id]
+        view.related.extend(r.case_number for r in links[case_id] if r.case_number not in view.related)
+
+
+def deadline_view(deadline: Deadline, *, now: datetime) -> DeadlineView:
+    """A clock with its state and the time it has left."""
+    if deadline.met_at is not None:
+        remaining = None
+    else:
+        # A paused clock keeps what it had left when the pause began.
+        reference = (
+            deadline.paused_at if deadline.state == DeadlineState.PAUSED and deadline.paused_at else now
+        )
+        remaining = math.floor((deadline.due_at - reference).total_seconds())
+    return DeadlineView(
+        kind=DeadlineKind(deadline.kind),
+        due_at=deadline.due_at,
+        state=DeadlineState(deadline.state),
+        period=deadline.period,
+        unit=PeriodUnit(deadline.unit) if deadline.unit else None,
+        remaining_seconds=remaining,
+        warnings_sent=deadline.warnings_sent,
+        paused_at=deadline.paused_at,
+        breached_at=deadline.breached_at,
+        met_at=deadline.met_at,
+    )
+
+
+def render(
+    case: Case, deadlines: Sequence[Deadline], *, reveal_pii: bool, now: datetime | None = None
+) -> CaseView:
     def shown(value: str | None, mask: "masking.Masker") -> str | None:
         if value is None or reveal_pii:
             return value
@@ -92,10 +176,27 @@ def render(case: Case, deadlines: Sequence[Deadline], *, reveal_pii: bool) -> Ca
         if case.routing_rule
         else None,
         upstream=Upstream(ref=case.upstream_ref, due_at=case.upstream_due_at) if case.upstream_ref else None,
-        deadlines=[
-            DeadlineView(kind=d.kind, due_at=d.due_at, state=d.state, period=d.period) for d in deadlines
-        ],
-        related=[],
+        deadlines=[deadline_view(deadline, now=now or datetime.now(UTC)) for deadline in deadlines],
+        related=[case.merged_into] if case.merged_into else [],
+        handling=HandlingView(
+            first_receiver=case.first_receiver,
+            accepted_at=case.accepted_at,
+            accepted_by=case.accepted_by,
+            escalation_level=EscalationLevel(case.escalation_level),
+            transfer_count=case.transfer_count,
+            return_count=case.return_count,
+            paused_until=case.paused_until,
+            regulatory_days=case.regulatory_days,
+            outcome=case.outcome,
+            verdict=case.verdict,
+            amount=case.outcome_amount,
+            reply=case.reply,
+            resolved_at=case.resolved_at,
+            satisfaction=case.satisfaction,
+            refusal_ground=case.refusal_ground,
+            merged_into=case.merged_into,
+            closed_at=case.closed_at,
+        ),
     )
 
 
@@ -115,20 +216,9 @@ def decode_cursor(cursor: str) -> int:
     return int(decoded)
 
 
-async def list_cases(
-    session: AsyncSession,
-    *,
-    principal: Principal,
-    filters: CaseFilters,
-    cursor: str | None,
-    limit: int,
-    now: datetime,
-) -> CasePage:
-    """Newest first; the cursor is the last id seen, so pages stay stable while cases arrive."""
-    for name, value in (("q", filters.q), ("unit", filters.unit)):
-        if value is not None and "\x00" in value:
-            raise InvalidInput(f"{name} must not contain NUL characters", field=name)
-    query = _visible(select(Case), principal)
+def filtered(query: Select[*Ts], *, principal: Principal, filters: CaseFilters, now: datetime) -> Select[*Ts]:
+    """`query` (over cases) narrowed to what the principal sees and the filters ask for."""
+    query = _visible(query, principal)
     if filters.status:
         query = query.where(Case.status == filters.status)
     if filters.unit:
@@ -153,6 +243,38 @@ async def list_cases(
             ),
         )
         query = query.where(late if filters.overdue else ~late)
+    ticking = (Deadline.case_id == Case.id, Deadline.state.in_(TICKING), Deadline.met_at.is_(None))
+    if filters.due_before is not None:
+        query = query.where(exists().where(*ticking, Deadline.due_at < filters.due_before))
+    if filters.about_to_breach is not None:
+        last_warning = Deadline.warn_at[func.array_upper(Deadline.warn_at, 1)]
+        close = exists().where(*ticking, last_warning <= now, Deadline.due_at > now)
+        query = query.where(close if filters.about_to_breach else ~close)
+    if filters.unaccepted is not None:
+        # Assigned to a unit that has not accepted it yet (首问负责: still the first receiver's).
+        waiting = Case.status == Status.ASSIGNED
+        query = query.where(waiting if filters.unaccepted else ~waiting)
+    if filters.assignee:
+        query = query.where(Case.assignee_staff_id == filters.assignee)
+    if filters.escalation_level:
+        query = query.where(Case.escalation_level == filters.escalation_level)
+    return query
+
+
+async def list_cases(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    filters: CaseFilters,
+    cursor: str | None,
+    limit: int,
+    now: datetime,
+) -> CasePage:
+    """Newest first; the cursor is the last id seen, so pages stay stable while cases arrive."""
+    for name, value in (("q", filters.q), ("unit", filters.unit), ("assignee", filters.assignee)):
+        if value is not None and "\x00" in value:
+            raise InvalidInput(f"{name} must not contain NUL characters", field=name)
+    query = filtered(select(Case), principal=principal, filters=filters, now=now)
     if cursor:
         query = query.where(Case.id < decode_cursor(cursor))
     cases = (await session.scalars(query.order_by(Case.id.desc()).limit(limit + 1))).all()
@@ -164,10 +286,11 @@ async def list_cases(
         ):
             deadlines[deadline.case_id].append(deadline)
     reveal = principal.may(Scope.PII_READ)
-    return CasePage(
-        items=[render(case, deadlines[case.id], reveal_pii=reveal) for case in page],
-        next_cursor=encode_cursor(page[-1].id) if more else None,
-    )
+    items = [render(case, deadlines[case.id], reveal_pii=reveal) for case in page]
+    if reveal:
+        await pii_reads.record(session, principal=principal, cases=page, purpose="listComplaints", now=now)
+    await _add_links(session, items, [case.id for case in page])
+    return CasePage(items=items, next_cursor=encode_cursor(page[-1].id) if more else None)
 
 
 async def list_events(session: AsyncSession, *, case: Case) -> EventList:

@@ -8,12 +8,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.config_file import LoadedConfig
 from complaints.db.models import (
+    BreachPolicy,
     CalendarDay,
+    CalendarSettings,
     CalendarYear,
     ClassificationKeyword,
     ConfigVersion,
     Handler,
     OrgUnit,
+    RegionalCalendarDay,
     RoutingRule,
     SeverityFloor,
     SlaPolicy,
@@ -21,6 +24,7 @@ from complaints.db.models import (
 from complaints.domain.calendar import BusinessCalendar
 from complaints.errors import CalendarNotCovered, InvalidInput
 from complaints.schemas.config import OrganisationConfig
+from complaints.services.rulebook import DEFAULT_BREACH_POLICY
 
 # Deadlines set today can end this far ahead (15 days extended to 60, plus working-day
 # clocks over holidays): the calendar must describe every day of it.
@@ -44,10 +48,15 @@ async def apply_config(session: AsyncSession, *, loaded: LoadedConfig, today: da
 
 
 def check_calendar(config: OrganisationConfig, *, today: date) -> None:
+    region = config.calendar.region
     calendar = BusinessCalendar(
         extra_holidays=frozenset(d.day for d in config.calendar.holidays),
         extra_workdays=frozenset(d.day for d in config.calendar.workdays),
         declared_years=frozenset(y.year for y in config.calendar.declared_years),
+        hours=config.calendar.business_hours.domain(),
+        region=region.name if region else None,
+        regional_holidays=frozenset(d.day for d in region.holidays) if region else frozenset(),
+        regional_workdays=frozenset(d.day for d in region.workdays) if region else frozenset(),
     )
     try:
         calendar.ensure_covers(today, today + CALENDAR_HORIZON)
@@ -92,8 +101,11 @@ async def _replace_rules(session: AsyncSession, config: OrganisationConfig) -> N
         SeverityFloor,
         RoutingRule,
         SlaPolicy,
+        BreachPolicy,
         CalendarDay,
         CalendarYear,
+        CalendarSettings,
+        RegionalCalendarDay,
     ):
         await session.execute(delete(table))
     classification = config.classification
@@ -138,8 +150,30 @@ async def _replace_rules(session: AsyncSession, config: OrganisationConfig) -> N
                     warn_at=list(warn_at),
                 )
             )
+    session.add(BreachPolicy(kind=DEFAULT_BREACH_POLICY, actions=list(config.sla.on_breach)))
+    session.add_all(
+        BreachPolicy(kind=kind, actions=list(clock.on_breach))
+        for kind, clock in config.sla.clocks.items()
+        if clock.on_breach is not None
+    )
     calendar = config.calendar
     session.add_all(CalendarYear(year=y.year, note=y.note) for y in calendar.declared_years)
     session.add_all(CalendarDay(day=d.day, is_workday=False, note=d.note) for d in calendar.holidays)
     session.add_all(CalendarDay(day=d.day, is_workday=True, note=d.note) for d in calendar.workdays)
+    hours, region = calendar.business_hours, calendar.region
+    session.add(
+        CalendarSettings(
+            id=1,
+            opens=hours.opens,
+            closes=hours.closes,
+            lunch_starts=hours.lunch.starts if hours.lunch else None,
+            lunch_ends=hours.lunch.ends if hours.lunch else None,
+            region=region.name if region else None,
+        )
+    )
+    if region is not None:
+        session.add_all(
+            RegionalCalendarDay(day=d.day, is_workday=False, note=d.note) for d in region.holidays
+        )
+        session.add_all(RegionalCalendarDay(day=d.day, is_workday=True, note=d.note) for d in region.workdays)
     await session.flush()

@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints import outbox
 from complaints.db.models import Case, CaseEvent, OutboxMessage
 from complaints.db.models.cases import CASE_NUMBER_SEQUENCE
+from complaints.domain.identity import IdentityHasher, IdentityHashes
+from complaints.domain.similarity import simhash, to_signed
 from complaints.domain.vocabulary import (
     STAFF_ENTERED_CHANNELS,
     EscalationLevel,
@@ -17,6 +19,8 @@ from complaints.domain.vocabulary import (
     Status,
 )
 from complaints.errors import Forbidden, InvalidInput
+from complaints.observability import correlation
+from complaints.observability.business import INTAKE
 from complaints.schemas.complaint import ComplaintCreate
 from complaints.schemas.jobs import JobName
 from complaints.services.access import Principal, Scope
@@ -60,14 +64,30 @@ async def open_case(
     session: AsyncSession,
     *,
     data: ComplaintCreate,
-    principal: Principal,
+    principal: Principal | None,
     now: datetime,
     zone: ZoneInfo,
     case_number_prefix: str,
     retry_after: float,
+    identity: IdentityHasher | None = None,
+    actor: str | None = None,
 ) -> Opened:
-    received_at = acceptance_time(data, principal=principal, now=now)
+    """`principal` is the API key that submitted it; None for a public channel (web form,
+    e-mail, SMS), which never back-dates and is recorded as `actor` (default: the channel)."""
+    received_at = acceptance_time(data, principal=principal, now=now) if principal else now
+    actor = principal.name if principal else (actor or data.channel)
     complainant = data.complainant
+    hashes = (
+        identity.of(
+            phone=complainant.phone,
+            email=complainant.email,
+            id_number=complainant.id_number,
+            customer_no=complainant.customer_no,
+        )
+        if identity
+        else IdentityHashes()
+    )
+    fingerprint = simhash("\n".join(filter(None, [data.content, data.demand])))
     case = Case(
         case_number=await next_case_number(
             session, prefix=case_number_prefix, received_at=received_at, zone=zone
@@ -98,17 +118,25 @@ async def open_case(
         severity=data.severity or Severity.GENERAL,
         flags=[],
         escalation_level=EscalationLevel.HANDLER,
-        submitted_by_key_id=principal.key_id,
-        submitted_by_unit=principal.unit_code,
+        submitted_by_key_id=principal.key_id if principal else None,
+        submitted_by_unit=principal.unit_code if principal else None,
+        # 首问负责制: whoever records the case owns it until the target unit accepts it.
+        first_receiver=actor,
+        complainant_phone_hash=hashes.phone,
+        complainant_email_hash=hashes.email,
+        complainant_id_number_hash=hashes.id_number,
+        complainant_customer_no_hash=hashes.customer_no,
+        content_simhash=None if fingerprint is None else to_signed(fingerprint),
     )
     session.add(case)
     await session.flush()
+    correlation.bind_case(case.case_number)
     session.add(
         CaseEvent(
             case_id=case.id,
             kind="received",
             at=now,
-            actor=principal.name,
+            actor=actor,
             from_status=None,
             to_status=Status.RECEIVED,
             data={
@@ -127,4 +155,30 @@ async def open_case(
         now=now,
         retry_after=retry_after,
     )
+    # Counted here, the one place every channel opens a case (a rolled-back opening is rare).
+    INTAKE.labels(data.channel).inc()
     return Opened(case, job)
+
+
+async def find_by_external_ref(
+    session: AsyncSession, *, principal: Principal, external_ref: str
+) -> Case | None:
+    """The case this key already filed under this call id, if any.
+
+    Takes a transaction-scoped lock on (key, call id) first, so two concurrent posts of one
+    call wait for each other and the second finds the first's case instead of opening another.
+    """
+    await session.execute(
+        select(
+            func.pg_advisory_xact_lock(
+                func.hashtextextended(f"external_ref:{principal.key_id}:{external_ref}", 0)
+            )
+        )
+    )
+    found: Case | None = await session.scalar(
+        select(Case)
+        .where(Case.submitted_by_key_id == principal.key_id, Case.external_ref == external_ref)
+        .order_by(Case.id)
+        .limit(1)
+    )
+    return found

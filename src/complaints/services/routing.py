@@ -1,5 +1,6 @@
 """Routing a received case: classify, pick the unit and handler, start its clocks — once."""
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from datetime import datetime
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints import outbox
-from complaints.db.models import Case, CaseEvent, Deadline
+from complaints.db.models import Case, CaseEvent, Deadline, OutboxMessage
 from complaints.domain import routing
 from complaints.domain.classification import classify
 from complaints.domain.clocks import DEFAULT_WARN_AT, PlannedClock, plan_fixed
@@ -25,7 +26,11 @@ from complaints.domain.vocabulary import (
     Source,
     Status,
 )
+from complaints.observability import correlation
+from complaints.services import escalation, repeats
+from complaints.services import receipts as receipts_service
 from complaints.services.clocks import plan_for
+from complaints.services.receipts import ReceiptPolicy
 from complaints.services.rulebook import Person, Rulebook
 
 log = logging.getLogger(__name__)
@@ -48,13 +53,21 @@ def derived_flags(case: Case) -> set[Flag]:
     return flags
 
 
-def pick_handler(people: Sequence[Person], *, complained_about: str | None) -> Person | None:
-    """The A role, else the B role when A is away; never the person complained about (回避)."""
+def pick_handler(
+    people: Sequence[Person], *, complained_about: str | None, complained_branch: str | None = None
+) -> Person | None:
+    """The A role, else the B role when A is away (then a handler, then the manager).
+
+    Recusal (回避): never the person complained about, and nobody from the branch complained
+    about while someone outside it can take the case.
+    """
     candidates = [p for p in people if p.available and p.staff_id != complained_about]
-    for role in ASSIGNMENT_ORDER:
-        for person in candidates:
-            if person.role == role:
-                return person
+    outside = [p for p in candidates if p.unit_code != complained_branch]
+    for pool in (outside, candidates):
+        for role in ASSIGNMENT_ORDER:
+            for person in pool:
+                if person.role == role:
+                    return person
     return None
 
 
@@ -78,14 +91,25 @@ def plan_clocks(case: Case, severity: Severity, rulebook: Rulebook) -> list[Plan
 
 
 async def route_case(
-    session: AsyncSession, *, case_id: int, outbox_id: int | None, rulebook: Rulebook, now: datetime
+    session: AsyncSession,
+    *,
+    case_id: int,
+    outbox_id: int | None,
+    rulebook: Rulebook,
+    now: datetime,
+    receipts: ReceiptPolicy | None = None,
+    queued: list[OutboxMessage] | None = None,
 ) -> bool:
-    """True when this call routed the case; False when it was already routed (jobs may repeat)."""
+    """True when this call routed the case; False when it was already routed (jobs may repeat).
+
+    With `receipts`, the complainant's receipt is queued in the same transaction; its job is
+    appended to `queued` for the caller to enqueue after commit."""
     case = await session.scalar(select(Case).where(Case.id == case_id).with_for_update())
     if outbox_id is not None:
         await outbox.mark_processed(session, outbox_id=outbox_id, now=now)
     if case is None or case.status != Status.RECEIVED:
         return False
+    correlation.bind_case(case.case_number)
 
     found = classify(
         "\n".join(filter(None, [case.content, case.demand])),
@@ -94,6 +118,8 @@ async def route_case(
         cause_hint=Cause(case.cause) if case.cause else None,
         flags_hint=frozenset(derived_flags(case)),
     )
+    duplicates = await repeats.find(session, case=case, business_type=found.business_type)
+    found = dataclasses.replace(found, flags=found.flags | duplicates.flags)
     decision = routing.route(
         routing.CaseFacts(
             business_type=found.business_type,
@@ -109,7 +135,10 @@ async def route_case(
         default_unit=rulebook.default_unit,
         known_units=rulebook.units.keys(),
     )
-    handler = pick_handler(rulebook.people_in(decision.unit), complained_about=case.staff_id)
+    decision = repeats.to_original_unit(decision, duplicates, rulebook)
+    handler = pick_handler(
+        rulebook.people_in(decision.unit), complained_about=case.staff_id, complained_branch=case.branch_code
+    )
     clocks = plan_clocks(case, decision.severity, rulebook)
 
     registered = next_status(Status(case.status), Action.REGISTER)
@@ -123,6 +152,7 @@ async def route_case(
     case.routing_rule = decision.rule
     case.routing_reason = decision.reason
     case.status = assigned
+    case.assigned_at = now
     case.updated_at = now
     session.add_all(
         [
@@ -166,6 +196,8 @@ async def route_case(
             started_at=clock.started_at,
             due_at=clock.due_at,
             period=clock.period,
+            unit=clock.unit,
+            amount=clock.amount,
             warn_at=list(clock.warn_at),
             warnings_sent=0,
             next_check_at=clock.next_check_after(0),
@@ -173,6 +205,14 @@ async def route_case(
         for clock in clocks
     )
     await session.flush()
+    await repeats.record(session, case=case, duplicates=duplicates, now=now, actor=ACTOR)
+    await escalation.after_routing(session, case=case, rulebook=rulebook, now=now)
+    if receipts is not None:
+        receipt = await receipts_service.queue_receipt(
+            session, case=case, clocks=clocks, handler=handler, policy=receipts, now=now
+        )
+        if receipt is not None and queued is not None:
+            queued.append(receipt)
     if handler is None:
         log.warning("case %s routed to %s with nobody available to take it", case.case_number, decision.unit)
     return True

@@ -1,28 +1,32 @@
 """The applied configuration, read back as the pure domain's objects."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.db.models import (
+    BreachPolicy,
     CalendarDay,
+    CalendarSettings,
     CalendarYear,
     ClassificationKeyword,
     ConfigVersion,
     Handler,
     OrgUnit,
+    RegionalCalendarDay,
     RoutingRule,
     SeverityFloor,
     SlaPolicy,
 )
 from complaints.domain import routing
-from complaints.domain.calendar import BusinessCalendar
+from complaints.domain.calendar import BusinessCalendar, BusinessHours
 from complaints.domain.classification import KeywordRules
 from complaints.domain.deadlines import Period, PeriodUnit
 from complaints.domain.vocabulary import (
+    BreachAction,
     BusinessType,
     Cause,
     DeadlineKind,
@@ -31,7 +35,10 @@ from complaints.domain.vocabulary import (
     Severity,
 )
 from complaints.errors import ComplaintsError
-from complaints.schemas.config import ConditionConfig
+from complaints.schemas.config import DEFAULT_ON_BREACH, ConditionConfig
+
+# The `kind` of the breach actions that apply to every clock without its own.
+DEFAULT_BREACH_POLICY = "*"
 
 
 class NotConfigured(ComplaintsError):
@@ -65,9 +72,16 @@ class Rulebook:
     people: tuple[Person, ...]
     clocks: Mapping[tuple[DeadlineKind, Severity | None], Clock]
     calendar: BusinessCalendar
+    # Per deadline kind, and DEFAULT_BREACH_POLICY for the rest.
+    breach_actions: Mapping[str, tuple[BreachAction, ...]] = field(default_factory=dict)
 
     def clock(self, kind: DeadlineKind, severity: Severity) -> Clock | None:
         return self.clocks.get((kind, severity)) or self.clocks.get((kind, None))
+
+    def on_breach(self, kind: DeadlineKind) -> tuple[BreachAction, ...]:
+        """What a breach of this kind of clock sets off, in order."""
+        found = self.breach_actions.get(kind, self.breach_actions.get(DEFAULT_BREACH_POLICY))
+        return found if found is not None else tuple(DEFAULT_ON_BREACH)
 
     def people_in(self, unit_code: str) -> list[Person]:
         return [p for p in self.people if p.unit_code == unit_code]
@@ -107,6 +121,8 @@ async def load_rulebook(session: AsyncSession, *, zone: ZoneInfo) -> Rulebook:
         for h in await session.scalars(select(Handler).order_by(Handler.id))
     ]
     days = (await session.scalars(select(CalendarDay))).all()
+    regional = (await session.scalars(select(RegionalCalendarDay))).all()
+    hours = await session.scalar(select(CalendarSettings))
     return Rulebook(
         version=version,
         keywords=KeywordRules(
@@ -142,8 +158,25 @@ async def load_rulebook(session: AsyncSession, *, zone: ZoneInfo) -> Rulebook:
             extra_holidays=frozenset(d.day for d in days if not d.is_workday),
             extra_workdays=frozenset(d.day for d in days if d.is_workday),
             declared_years=frozenset(await session.scalars(select(CalendarYear.year))),
+            hours=_business_hours(hours),
+            region=hours.region if hours else None,
+            regional_holidays=frozenset(d.day for d in regional if not d.is_workday),
+            regional_workdays=frozenset(d.day for d in regional if d.is_workday),
         ),
+        breach_actions={
+            policy.kind: tuple(BreachAction(action) for action in policy.actions)
+            for policy in await session.scalars(select(BreachPolicy))
+        },
     )
+
+
+def _business_hours(row: CalendarSettings | None) -> BusinessHours:
+    if row is None:  # a configuration applied before business hours existed
+        return BusinessHours()
+    lunch = None
+    if row.lunch_starts is not None and row.lunch_ends is not None:
+        lunch = (row.lunch_starts, row.lunch_ends)
+    return BusinessHours(opens=row.opens, closes=row.closes, lunch=lunch)
 
 
 class RulebookCache:

@@ -59,10 +59,17 @@ async def test_a_pause_stops_the_clocks_and_resuming_moves_them_by_the_pause(
     resumed = await load(sessions, routed_case)
 
     assert {state for state, _, check in paused.values() if check is None} == {DeadlineState.PAUSED}
-    for kind, (_, due, _) in before.items():
+    for kind in before:
         assert resumed[kind][0] == DeadlineState.RUNNING
-        assert resumed[kind][1] == due + timedelta(hours=3)
         assert resumed[kind][2] is not None
+    # Elapsed hours move by exactly the pause; day clocks by the whole days it spanned (0 or 1).
+    assert resumed[DeadlineKind.FIRST_RESPONSE][1] == before[DeadlineKind.FIRST_RESPONSE][1] + timedelta(
+        hours=3
+    )
+    for kind in (DeadlineKind.RESOLUTION, DeadlineKind.REGULATORY):
+        moved = resumed[kind][1] - before[kind][1]
+        assert moved >= timedelta(0)
+        assert moved.total_seconds() % 86_400 == 0
 
 
 async def test_meeting_a_clock_takes_it_off_the_sweep(

@@ -1,12 +1,23 @@
 """Every table, imported here so Alembic and the app see one complete metadata."""
 
-from complaints.db.models.access import ApiKey, IdempotencyKey
+from complaints.db.models.access import ApiKey, IdempotencyKey, PersonalDataRead
 from complaints.db.models.cases import Case, CaseEvent, Deadline
+from complaints.db.models.channels import (
+    Attachment,
+    CaseLink,
+    ChannelMessage,
+    Notification,
+    RejectedMessage,
+    SmsPart,
+)
 from complaints.db.models.configuration import (
+    BreachPolicy,
     CalendarDay,
+    CalendarSettings,
     CalendarYear,
     ClassificationKeyword,
     ConfigVersion,
+    RegionalCalendarDay,
     RoutingRule,
     SeverityFloor,
     SlaPolicy,
@@ -16,18 +27,28 @@ from complaints.db.models.outbox import OutboxMessage
 
 __all__ = [
     "ApiKey",
+    "Attachment",
+    "BreachPolicy",
     "CalendarDay",
+    "CalendarSettings",
     "CalendarYear",
     "Case",
     "CaseEvent",
+    "CaseLink",
+    "ChannelMessage",
     "ClassificationKeyword",
     "ConfigVersion",
     "Deadline",
     "Handler",
     "IdempotencyKey",
+    "Notification",
     "OrgUnit",
     "OutboxMessage",
+    "PersonalDataRead",
+    "RegionalCalendarDay",
+    "RejectedMessage",
     "RoutingRule",
     "SeverityFloor",
     "SlaPolicy",
+    "SmsPart",
 ]

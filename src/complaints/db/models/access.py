@@ -1,12 +1,13 @@
-"""Who may call the API, and which requests were already answered."""
+"""Who may call the API, which requests were already answered, who read personal data."""
 
 from datetime import datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Identity, Integer, String, UniqueConstraint, func
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from complaints.db.base import Base
+from complaints.db.sealed import SealedJson
 
 
 class ApiKey(Base):
@@ -22,7 +23,9 @@ class ApiKey(Base):
     scopes: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
     unit_code: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # Recorded at most about once a minute per key (services/access.py).
     last_used_at: Mapped[datetime | None]
+    rotated_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
 
@@ -37,5 +40,21 @@ class IdempotencyKey(Base):
     key: Mapped[str] = mapped_column(String(255))
     request_hash: Mapped[str] = mapped_column(String(64))
     response_status: Mapped[int] = mapped_column(Integer)
-    response_body: Mapped[dict[str, object]] = mapped_column(JSONB)
+    # Sealed: the answer may show the complainant's personal data.
+    response_body: Mapped[dict[str, object]] = mapped_column(SealedJson("idempotency_keys.response_body"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
+
+
+class PersonalDataRead(Base):
+    """Every time personal data was shown unmasked: who, when, which case, which fields, why."""
+
+    __tablename__ = "personal_data_reads"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(100))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    fields: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
+    # What the read was for: an API operation, or a data-subject request.
+    purpose: Mapped[str] = mapped_column(String(64))

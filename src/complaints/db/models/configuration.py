@@ -1,8 +1,8 @@
 """Rules as data: classification keywords, routing rules, severity floors, SLA policies, calendar."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import Date, Float, Integer, String, UniqueConstraint, func
+from sqlalchemy import Date, Float, Integer, String, Time, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -86,3 +86,36 @@ class ConfigVersion(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(500))
     applied_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+
+class CalendarSettings(Base):
+    """The organisation's business hours and the regional calendar it follows (one row)."""
+
+    __tablename__ = "calendar_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    opens: Mapped[time] = mapped_column(Time)
+    closes: Mapped[time] = mapped_column(Time)
+    # Both or neither: the lunch break left out of working hours.
+    lunch_starts: Mapped[time | None] = mapped_column(Time)
+    lunch_ends: Mapped[time | None] = mapped_column(Time)
+    region: Mapped[str | None] = mapped_column(String(100))
+
+
+class RegionalCalendarDay(Base):
+    """A day of the regional calendar: between the national schedule and the organisation's own."""
+
+    __tablename__ = "regional_calendar_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool]
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class BreachPolicy(Base):
+    """What a breach of one kind of clock sets off; kind '*' is the default for every other."""
+
+    __tablename__ = "sla_breach_actions"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    actions: Mapped[list[str]] = mapped_column(ARRAY(String(32)))

@@ -1,0 +1,1 @@
+"""Messages to complainants (receipts, updates) and the pluggable senders that deliver them."""

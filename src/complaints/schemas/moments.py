@@ -1,0 +1,38 @@
+"""Moments as the API documents them: RFC 3339 strings, never a bare number; flags as booleans.
+
+Pydantic reads a number (or a numeric string) as seconds since 1970, so `"received_to": 0.5`
+would be taken for a moment in 1970 instead of being refused as the schema promises.
+"""
+
+import re
+from datetime import datetime
+from typing import Annotated, get_args
+
+from pydantic import AwareDatetime, BeforeValidator, NaiveDatetime
+
+_NUMBER = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$")
+
+
+def rfc3339_only(value: object) -> object:
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    if numeric or (isinstance(value, str) and _NUMBER.match(value)):
+        raise ValueError("must be an RFC 3339 date-time string, e.g. 2026-11-23T10:00:00+08:00")
+    return value
+
+
+# For query parameters; request bodies (complaint.Strict) check every date-time field themselves.
+Moment = Annotated[AwareDatetime, BeforeValidator(rfc3339_only)]
+
+
+def is_moment(annotation: object) -> bool:
+    """Whether a field's type is a date-time (alone, optional, or inside Annotated)."""
+    if annotation in (datetime, AwareDatetime, NaiveDatetime):
+        return True
+    return any(is_moment(argument) for argument in get_args(annotation))
+
+
+def is_flag(annotation: object) -> bool:
+    """Whether a field's type is a boolean (alone or optional): pydantic would also take 0 or "yes"."""
+    return annotation is bool or (
+        bool in get_args(annotation) and all(a in (bool, type(None)) for a in get_args(annotation))
+    )

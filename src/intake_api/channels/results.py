@@ -1,0 +1,39 @@
+"""How a channel webhook answers: the outcome, with a status code to match."""
+
+from fastapi.responses import JSONResponse
+
+from complaints.channels import MessageRejected
+from complaints.schemas.channels import ChannelOutcome, ChannelResult
+from intake_api.problems import problem
+
+STATUS = {
+    ChannelOutcome.CREATED: 201,
+    ChannelOutcome.THREADED: 200,
+    ChannelOutcome.CALLBACK: 200,
+    ChannelOutcome.DUPLICATE: 200,
+    ChannelOutcome.IGNORED: 202,
+    ChannelOutcome.WAITING: 202,
+}
+
+RESPONSES: dict[int | str, dict[str, object]] = {
+    201: {"model": ChannelResult, "description": "A new case was opened (`outcome`: created)"},
+    200: {
+        "model": ChannelResult,
+        "description": "Added to an existing case (threaded, callback) or a repeat delivery (duplicate)",
+    },
+    202: {"model": ChannelResult, "description": "Taken but no case opened: ignored (auto-reply) or waiting"},
+}
+
+
+def answer(result: ChannelResult) -> JSONResponse:
+    headers = {"Location": f"/v1/complaints/{result.case_number}"} if result.case_number else None
+    return JSONResponse(result.model_dump(mode="json"), status_code=STATUS[result.outcome], headers=headers)
+
+
+def refused(rejection: MessageRejected) -> JSONResponse:
+    """422, or 415 for a body of the wrong media type; the raw message was kept either way."""
+    status = 415 if rejection.code == "content_type" else 422
+    title = "Unsupported media type" if status == 415 else "Message refused"
+    return problem(
+        status, title, f"{rejection.detail} ({rejection.code}); the message was kept for inspection"
+    )
