@@ -6,12 +6,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints import outbox
 from complaints.channels import MessageRejected
 from complaints.services import inbound
 from complaints.services.email_intake import receive_email
+from intake_api.channels import results
 from intake_api.channels.deps import ChannelIntakeDep
-from intake_api.channels.results import RESPONSES, answer, refused
+from intake_api.channels.results import RESPONSES
 from intake_api.channels.signature import HEADER, signed_body
 from intake_api.dependencies import ERROR_RESPONSES, QueueDep, SettingsDep
 
@@ -70,17 +70,12 @@ async def receive_email_webhook(
             )
         return await receive_email(session, raw=raw, intake=intake, now=now)
 
-    try:
-        received = await inbound.receive(
-            request.app.state.sessions,
-            channel="email",
-            raw=raw,
-            content_type=content_type,
-            now=now,
-            handle=handle,
-        )
-    except MessageRejected as rejection:
-        return refused(rejection)
-    for job in received.jobs:
-        await outbox.enqueue(redis, job)
-    return answer(received.result())
+    return await results.receive(
+        request,
+        channel="email",
+        raw=raw,
+        content_type=content_type,
+        now=now,
+        handle=handle,
+        redis=redis,
+    )

@@ -1,9 +1,17 @@
 """How a channel webhook answers: the outcome, with a status code to match."""
 
-from fastapi.responses import JSONResponse
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 
+from arq import ArqRedis
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from complaints import outbox
 from complaints.channels import MessageRejected
 from complaints.schemas.channels import ChannelOutcome, ChannelResult
+from complaints.services import inbound
 from intake_api.problems import problem
 
 STATUS = {
@@ -37,3 +45,30 @@ def refused(rejection: MessageRejected) -> JSONResponse:
     return problem(
         status, title, f"{rejection.detail} ({rejection.code}); the message was kept for inspection"
     )
+
+
+async def receive(
+    request: Request,
+    *,
+    channel: str,
+    raw: bytes,
+    content_type: str | None,
+    now: datetime,
+    handle: Callable[[AsyncSession], Awaitable[inbound.Received]],
+    redis: ArqRedis | None,
+) -> JSONResponse:
+    """Take one signed message: handle it in one transaction, then queue its jobs and answer."""
+    try:
+        received = await inbound.receive(
+            request.app.state.sessions,
+            channel=channel,
+            raw=raw,
+            content_type=content_type,
+            now=now,
+            handle=handle,
+        )
+    except MessageRejected as rejection:
+        return refused(rejection)
+    for job in received.jobs:
+        await outbox.enqueue(redis, job)
+    return answer(received.result())

@@ -10,13 +10,13 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints import outbox
 from complaints.channels import MessageRejected
 from complaints.schemas.channels import SmsInbound
 from complaints.services import inbound
 from complaints.services.sms_intake import receive_sms
+from intake_api.channels import results
 from intake_api.channels.deps import ChannelIntakeDep, RulebooksDep
-from intake_api.channels.results import RESPONSES, answer, refused
+from intake_api.channels.results import RESPONSES
 from intake_api.channels.signature import HEADER, signed_body
 from intake_api.dependencies import ERROR_RESPONSES, QueueDep, SettingsDep
 
@@ -93,17 +93,12 @@ async def receive_sms_webhook(
         message = parse(raw, content_type)
         return await receive_sms(session, message=message, intake=intake, rulebooks=rulebooks, now=now)
 
-    try:
-        received = await inbound.receive(
-            request.app.state.sessions,
-            channel="sms",
-            raw=raw,
-            content_type=content_type,
-            now=now,
-            handle=handle,
-        )
-    except MessageRejected as rejection:
-        return refused(rejection)
-    for job in received.jobs:
-        await outbox.enqueue(redis, job)
-    return answer(received.result())
+    return await results.receive(
+        request,
+        channel="sms",
+        raw=raw,
+        content_type=content_type,
+        now=now,
+        handle=handle,
+        redis=redis,
+    )
