@@ -3,11 +3,6 @@ real uvicorn on a loopback port. Fill in the form, attach a file, submit, read t
 off the receipt, let the routing worker route it, look it up by case number and phone."""
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,9 +11,9 @@ import pytest
 
 from complaints.db.engine import SessionFactory
 from complaints.settings import Settings
-from tests.conftest import CHANNEL_SECRETS
 from tests.factories import ADMIN_KEY, run_routing_worker
 from tests.intake_api.channels.helpers import reset_outbound, sent_sms
+from tests.live_api import running_api
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,57 +36,11 @@ pytestmark = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(settings: Settings, sessions: SessionFactory) -> Iterator[str]:
     """The API as production runs it: uvicorn with the app factory, in its own process."""
-    port = free_port()
-    env = {
-        **os.environ,
-        "COMPLAINTS_DATABASE_URL": settings.require_database_url(),
-        "COMPLAINTS_REDIS_URL": settings.require_redis_url(),
-        "COMPLAINTS_DATA_DIR": str(settings.data_dir),
-        "COMPLAINTS_BOOTSTRAP_API_KEY": ADMIN_KEY,
-        **{f"COMPLAINTS_{name.upper()}": value for name, value in CHANNEL_SECRETS.items()},
-    }
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "intake_api.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-access-log",
-        ],
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            assert process.poll() is None, "uvicorn exited during start-up"
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("uvicorn did not start")
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with running_api(settings, settings.data_dir) as api:
+        yield api.base_url
 
 
 async def test_a_complainant_files_on_the_web_and_looks_the_case_up(
