@@ -2,7 +2,6 @@
 
 import io
 import json
-import logging
 from collections.abc import Iterator
 
 import httpx
@@ -11,10 +10,9 @@ from arq import ArqRedis
 from sqlalchemy import text
 
 from complaints.db.engine import SessionFactory
-from complaints.observability.logs import configure_logging
-from complaints.observability.settings import LogSettings
 from complaints.settings import Settings
 from tests.factories import complaint, run_routing_worker
+from tests.logs import json_logs
 
 CANARIES = {
     "name": "Canary Jinsique 金丝雀",
@@ -45,18 +43,8 @@ def canary_complaint(**overrides: object) -> dict[str, object]:
 @pytest.fixture
 def every_log_line() -> Iterator[io.StringIO]:
     """Everything any logger writes, at DEBUG, through the production formatter."""
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    stream = io.StringIO()
-    configure_logging("api", LogSettings(format="json", level="DEBUG"), stream=stream)
-    try:
+    with json_logs("api") as stream:
         yield stream
-    finally:
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        for handler in handlers:
-            root.addHandler(handler)
-        root.setLevel(level)
 
 
 def _readable(value: object) -> str:

@@ -8,24 +8,13 @@ from collections.abc import Iterator
 import pytest
 
 from complaints.observability import correlation
-from complaints.observability.logs import configure_logging
-from complaints.observability.settings import LogSettings
+from tests.logs import json_logs
 
 
 @pytest.fixture
 def captured() -> Iterator[io.StringIO]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    stream = io.StringIO()
-    configure_logging("test", LogSettings(format="json", level="DEBUG"), stream=stream)
-    try:
+    with json_logs("test") as stream:
         yield stream
-    finally:
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        for handler in handlers:
-            root.addHandler(handler)
-        root.setLevel(level)
 
 
 def lines(stream: io.StringIO) -> list[dict[str, object]]:
