@@ -9,7 +9,7 @@ are serialised: each locks the case row until it commits.
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from complaints.domain.lifecycle import Action
 from complaints.schemas.actions import (
@@ -34,8 +34,9 @@ from complaints.schemas.actions import (
 from complaints.schemas.complaint import CaseView
 from complaints.services import actions, cases
 from complaints.services.access import Principal, Scope
-from complaints.services.rulebook import Rulebook, RulebookCache
-from intake_api.dependencies import ERROR_RESPONSES, SessionDep, SettingsDep, require
+from complaints.services.rulebook import Rulebook
+from intake_api.channels.deps import RulebooksDep
+from intake_api.dependencies import ERROR_RESPONSES, SessionDep, require
 
 router = APIRouter(prefix="/v1/complaints", tags=["case handling"], responses=ERROR_RESPONSES)
 
@@ -47,12 +48,9 @@ COMMON = (
 )
 
 
-async def get_rulebook(request: Request, session: SessionDep, settings: SettingsDep) -> Rulebook:
+async def get_rulebook(session: SessionDep, rulebooks: RulebooksDep) -> Rulebook:
     """The applied configuration, re-read only when a newer one has been applied."""
-    cache: RulebookCache | None = getattr(request.app.state, "rulebooks", None)
-    if cache is None:
-        cache = request.app.state.rulebooks = RulebookCache(settings.zone)
-    return await cache.get(session)
+    return await rulebooks.get(session)
 
 
 RulebookDep = Annotated[Rulebook, Depends(get_rulebook)]
