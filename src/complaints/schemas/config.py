@@ -50,6 +50,8 @@ class UnitConfig(Strict):
     name_en: str | None = None
     kind: Literal["department", "branch"] = "department"
     default: bool = False
+    # The customers the unit serves (a branch's): its complaints per 10,000 customers.
+    customers: int | None = Field(default=None, ge=1)
     people: list[PersonConfig] = []
 
 
@@ -261,6 +263,21 @@ class CalendarConfig(Strict):
         return self
 
 
+class TargetsConfig(Strict):
+    """The measures' targets (DOMAIN.md "Measures"); recurrence is a ceiling, the rest floors."""
+
+    timeliness: float = Field(default=0.98, ge=0, le=1)
+    first_contact_resolution: float = Field(default=0.95, ge=0, le=1)
+    satisfaction: float = Field(default=0.90, ge=0, le=1)
+    recurrence: float = Field(default=0.05, ge=0, le=1)
+
+
+class ReportingConfig(Strict):
+    # The whole organisation's customers: complaints per 10,000 customers.
+    customers: int | None = Field(default=None, ge=1)
+    targets: TargetsConfig = TargetsConfig()
+
+
 class OrganisationConfig(Strict):
     version: Literal[1] = 1
     units: list[UnitConfig]
@@ -269,6 +286,7 @@ class OrganisationConfig(Strict):
     routing_rules: list[RoutingRuleConfig] = []
     sla: SlaConfig
     calendar: CalendarConfig = CalendarConfig()
+    reporting: ReportingConfig = ReportingConfig()
 
     @model_validator(mode="after")
     def consistent(self) -> Self:

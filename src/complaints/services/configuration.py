@@ -42,7 +42,11 @@ async def apply_config(session: AsyncSession, *, loaded: LoadedConfig, today: da
     check_calendar(config, today=today)
     await _replace_units(session, config)
     await _replace_rules(session, config)
-    session.add(ConfigVersion(sha256=loaded.sha256, source=loaded.source))
+    session.add(
+        ConfigVersion(
+            sha256=loaded.sha256, source=loaded.source, reporting=config.reporting.model_dump(mode="json")
+        )
+    )
     await session.flush()
     return True
 
@@ -75,6 +79,7 @@ async def _replace_units(session: AsyncSession, config: OrganisationConfig) -> N
             "name_en": unit.name_en,
             "kind": unit.kind,
             "is_default": unit.default,
+            "customers": unit.customers,
         }
         unit_id = await session.scalar(
             insert(OrgUnit)

@@ -24,6 +24,7 @@ from complaints.db.models.configuration import (
 )
 from complaints.db.models.organisation import Handler, OrgUnit
 from complaints.db.models.outbox import OutboxMessage
+from complaints.db.models.reports import ReportRefresh, report_case_facts
 
 __all__ = [
     "ApiKey",
@@ -47,8 +48,10 @@ __all__ = [
     "PersonalDataRead",
     "RegionalCalendarDay",
     "RejectedMessage",
+    "ReportRefresh",
     "RoutingRule",
     "SeverityFloor",
     "SlaPolicy",
     "SmsPart",
+    "report_case_facts",
 ]

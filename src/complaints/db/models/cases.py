@@ -130,6 +130,19 @@ class CaseEvent(Base):
     """Append-only: who did what to a case, when, why, and the status before and after."""
 
     __tablename__ = "case_events"
+    __table_args__ = (
+        # The report facts (reports.py) count reopens and resolution breaches per case.
+        Index(
+            "ix_case_events_case_id_rework",
+            "case_id",
+            postgresql_where=text("kind = 'reopened' OR (kind = 'called_back' AND data ? 'reopened')"),
+        ),
+        Index(
+            "ix_case_events_case_id_resolution_breach",
+            "case_id",
+            postgresql_where=text("kind = 'deadline_breached' AND data ->> 'deadline' = 'resolution'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -155,6 +168,8 @@ class Deadline(Base):
             "next_check_at",
             postgresql_where=text("next_check_at IS NOT NULL"),
         ),
+        # The overdue list reads clocks not met yet, by due time.
+        Index("ix_deadlines_due_at_unmet", "due_at", postgresql_where=text("met_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)

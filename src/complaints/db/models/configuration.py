@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Date, Float, Integer, String, Time, UniqueConstraint, func
+from sqlalchemy import Date, Float, Integer, String, Time, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -86,6 +86,8 @@ class ConfigVersion(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     source: Mapped[str] = mapped_column(String(500))
     applied_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    # The file's `reporting` section (targets, customer numbers) as it was applied.
+    reporting: Mapped[dict[str, object]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
 
 
 class CalendarSettings(Base):

@@ -1,6 +1,6 @@
 """Who handles complaints: org units and the people in them."""
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from complaints.db.base import Base
@@ -17,6 +17,8 @@ class OrgUnit(Base):
     kind: Mapped[str] = mapped_column(String(32))
     # The complaint centre: default owner and escalation target.
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    # How many customers the unit serves (a branch): complaints per 10,000 customers.
+    customers: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Handler(Base):

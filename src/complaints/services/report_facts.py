@@ -1,0 +1,43 @@
+"""The per-case facts every report counts (migration 0008's `report_case_facts`).
+
+The view is a snapshot: the SLA worker refreshes it every COMPLAINTS_REPORTS_REFRESH_SECONDS
+(CONCURRENTLY, so reports keep reading the old snapshot meanwhile), and every report says
+how old its snapshot is (`as_of`).
+"""
+
+import time
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, or_, select, text, true
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from complaints.db.models import ReportRefresh, report_case_facts
+from complaints.services.access import Principal
+
+facts = report_case_facts.c
+
+
+async def refresh(session: AsyncSession, *, now: datetime) -> int:
+    """Rebuild the snapshot; returns its number of rows. Two refreshes at once take turns."""
+    started = time.perf_counter()
+    await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('report_case_facts'))"))
+    await session.execute(text("REFRESH MATERIALIZED VIEW CONCURRENTLY report_case_facts"))
+    rows = await session.scalar(select(func.count()).select_from(report_case_facts)) or 0
+    values = {"refreshed_at": now, "rows": rows, "seconds": time.perf_counter() - started}
+    await session.execute(
+        insert(ReportRefresh).values(id=1, **values).on_conflict_do_update(index_elements=["id"], set_=values)
+    )
+    return rows
+
+
+async def as_of(session: AsyncSession) -> datetime | None:
+    """When the snapshot reports read was taken (None: never refreshed, so it is empty)."""
+    return await session.scalar(select(ReportRefresh.refreshed_at).where(ReportRefresh.id == 1))
+
+
+def visible_to(principal: Principal) -> ColumnElement[bool]:
+    """The view has no row-level security: a unit-bound key's filter is applied here."""
+    if principal.unit_code is None:
+        return true()
+    return or_(facts.unit_code == principal.unit_code, facts.submitted_by_unit == principal.unit_code)
