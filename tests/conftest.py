@@ -29,7 +29,8 @@ from intake_api.app import create_app
 from tests.factories import ADMIN_KEY, TODAY, auth
 
 CASE_TABLES = (
-    "cases, case_events, deadlines, outbox, idempotency_keys, api_keys, rejected_messages, sms_parts"
+    "cases, case_events, deadlines, outbox, idempotency_keys, api_keys, rejected_messages, sms_parts,"
+    " report_refreshes"
 )
 # The channels' secrets in every test process (and in the servers tests start).
 CHANNEL_SECRETS = {

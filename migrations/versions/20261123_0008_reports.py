@@ -57,10 +57,12 @@ SELECT c.id AS case_id,
          WHEN resolution.met_at IS NOT NULL THEN 'late'
          WHEN resolution.state <> 'paused' AND resolution.due_at < now() THEN 'late'
        END AS timeliness,
-       c.satisfaction
+       -- The last callback's answer; a dissatisfied answer reopens the case and the next
+       -- proposal clears it, but until the complainant answers again it still stands.
+       COALESCE(c.satisfaction, CASE WHEN reopens.dissatisfied > 0 THEN 'dissatisfied' END) AS satisfaction
   FROM cases c
   LEFT JOIN deadlines resolution ON resolution.case_id = c.id AND resolution.kind = 'resolution'
-  LEFT JOIN (SELECT case_id, count(*) AS n
+  LEFT JOIN (SELECT case_id, count(*) AS n, count(*) FILTER (WHERE kind = 'called_back') AS dissatisfied
                FROM case_events
               WHERE kind = 'reopened' OR (kind = 'called_back' AND data ? 'reopened')
               GROUP BY case_id) reopens ON reopens.case_id = c.id

@@ -16,9 +16,11 @@ class Conflict(ComplaintsError):
 class InvalidInput(ComplaintsError):
     """Input that passed schema validation but breaks a domain rule."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(self, message: str, *, field: str | None = None, allowed: list[str] | None = None) -> None:
         super().__init__(message)
         self.field = field
+        # What the field accepts, when that is a short list worth showing the caller.
+        self.allowed = allowed
 
 
 class CalendarNotCovered(ComplaintsError):

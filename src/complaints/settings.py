@@ -126,6 +126,8 @@ class Settings(BaseSettings):
     worker_poll_delay_seconds: float = Field(default=0.05, gt=0)
     sla_sweep_interval_seconds: int = Field(default=1, ge=1, le=60)
     sla_sweep_batch_size: int = Field(default=500, gt=0)
+    # How old the reports' snapshot may grow before the SLA worker takes a new one.
+    reports_refresh_seconds: int = Field(default=300, ge=10)
     # An assigned case nobody accepts climbs the escalation ladder after these many minutes
     # (unit manager, consumer-protection head, leadership); JSON, e.g. `[15, 30, 60]`.
     unaccepted_escalation_minutes: tuple[int, ...] = DEFAULT_UNACCEPTED_MINUTES

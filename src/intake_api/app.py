@@ -20,7 +20,16 @@ from intake_api.internal_errors import CatchAll
 from intake_api.overload import ConcurrencyLimit
 from intake_api.rate_limit import PerAddressLimit, RateLimiter
 from intake_api.request_context import RequestContext
-from intake_api.routers import actions, admin_keys, complaints, data_subjects, health, supervision
+from intake_api.routers import (
+    actions,
+    admin_keys,
+    complaints,
+    data_subjects,
+    health,
+    regulator_exports,
+    reports,
+    supervision,
+)
 from intake_api.security_headers import SecurityHeaders
 from intake_api.settings import ApiSettings
 from intake_api.strict_query import known_query_only
@@ -83,6 +92,8 @@ def create_app(settings: Settings | None = None, limits: ApiSettings | None = No
     app.include_router(actions.router)
     app.include_router(admin_keys.router)
     app.include_router(data_subjects.router)
+    app.include_router(reports.router)
+    app.include_router(regulator_exports.router)
     app.include_router(health.router)
     app.include_router(metrics.router)
     # The public channels: the web form, the SMS and e-mail gateways' webhooks.

@@ -1,6 +1,7 @@
 """Every error leaves as RFC 9457 problem details; domain errors are mapped here and only here."""
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -78,7 +79,16 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
         "Invalid request",
         "; ".join(f"{_field(e['loc'])}: {e['msg']}" for e in errors),
         errors=[FieldError(field=_field(e["loc"]), message=e["msg"]) for e in errors],
+        allowed=_choices(errors),
     )
+
+
+def _choices(errors: Sequence[Any]) -> list[str] | None:
+    """The values a mistyped enum field accepts (pydantic names them only in a sentence)."""
+    for error in errors:
+        if error["type"] in ("enum", "literal_error"):
+            return re.findall(r"'([^']*)'", error.get("ctx", {}).get("expected", "")) or None
+    return None
 
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -116,7 +126,7 @@ async def _domain(request: Request, exc: Exception) -> JSONResponse:
         return problem(409, "Conflict", str(exc))
     if isinstance(exc, InvalidInput):
         errors = [FieldError(field=exc.field, message=str(exc))] if exc.field else None
-        return problem(422, "Invalid request", str(exc), errors=errors)
+        return problem(422, "Invalid request", str(exc), errors=errors, allowed=exc.allowed)
     if isinstance(exc, NotConfigured):
         return problem(503, "Not configured", str(exc))
     if isinstance(exc, TooManyRequests):

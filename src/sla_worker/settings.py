@@ -8,6 +8,7 @@ from complaints.queue import SLA_QUEUE
 from complaints.schemas.jobs import JobName
 from complaints.settings import Settings
 from sla_worker.jobs import holding_reply, notify_manager, shutdown, startup, sweep_deadlines
+from sla_worker.reports import refresh_reports
 from sla_worker.unaccepted import escalate_unaccepted
 
 
@@ -34,6 +35,8 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
                 timeout=55,
                 unique=True,
             ),
+            # A refresh of a million cases takes seconds: its own job, so it never holds up the sweep.
+            cron(refresh_reports, second={15, 45}, run_at_startup=True, timeout=600, unique=True),
         ],
         "queue_name": SLA_QUEUE,
         "on_startup": startup,

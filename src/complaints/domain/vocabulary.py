@@ -4,7 +4,8 @@ from enum import StrEnum
 
 
 class Channel(StrEnum):
-    """How the complaint reached us (A-dimension of JR/T 0169-2018)."""
+    """How the complaint reached us. Not the A-dimension of JR/T 0169-2018, which is the channel
+    of the disputed business; regulator_codes.py derives that from the case."""
 
     HOTLINE = "hotline"
     WEB = "web"
@@ -43,7 +44,7 @@ class Source(StrEnum):
 
 
 class BusinessType(StrEnum):
-    """B-dimension."""
+    """What the complaint is about; coded to the B-dimension of JR/T 0169-2018 by regulator_codes.py."""
 
     DEPOSITS = "deposits"
     LOANS = "loans"
@@ -57,7 +58,7 @@ class BusinessType(StrEnum):
 
 
 class Cause(StrEnum):
-    """C-dimension."""
+    """Why the complainant complains; coded to the C-dimension of JR/T 0169-2018 by regulator_codes.py."""
 
     SERVICE = "service"
     FACILITIES = "facilities"

@@ -5,7 +5,7 @@ would be taken for a moment in 1970 instead of being refused as the schema promi
 """
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, get_args
 
 from pydantic import AwareDatetime, BeforeValidator, NaiveDatetime
@@ -36,3 +36,16 @@ def is_flag(annotation: object) -> bool:
     return annotation is bool or (
         bool in get_args(annotation) and all(a in (bool, type(None)) for a in get_args(annotation))
     )
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_date_only(value: object) -> object:
+    if isinstance(value, int | float) or (isinstance(value, str) and not _ISO_DATE.match(value)):
+        raise ValueError("must be a date as YYYY-MM-DD, e.g. 2026-11-23")
+    return value
+
+
+# A calendar day in a query parameter; pydantic would also read 0 as 1970-01-01.
+Day = Annotated[date, BeforeValidator(iso_date_only)]
