@@ -57,7 +57,26 @@ def post_across_sigterm(api: subprocess.Popen[bytes], port: int) -> bytes:
         time.sleep(0.5)
         assert api.poll() is None, "the server waits for the request in flight"
         conn.sendall(body[20:])
-        return conn.recv(65536)
+        return read_response(conn)
+
+
+def read_response(conn: socket.socket) -> bytes:
+    """The whole answer: its head and body may arrive in separate segments."""
+    answer = b""
+    while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < _length(answer):
+        chunk = conn.recv(65536)
+        if not chunk:
+            break
+        answer += chunk
+    return answer
+
+
+def _length(answer: bytes) -> int:
+    for line in answer.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value)
+    return 0
 
 
 async def test_sigterm_drains_the_request_in_flight(
