@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from complaints import cli_security, healthcheck
+from complaints import cli_security, cli_staff, healthcheck
 from complaints.config_file import DEMO_CONFIG, load_config
 from complaints.db import migrate
 from complaints.db.engine import create_engine, create_session_factory, unit_of_work
@@ -87,6 +87,12 @@ def up(args: argparse.Namespace) -> int:
         if asyncio.run(_apply(database_url, DEMO_CONFIG, only_if_empty=True)):
             log.info("loaded the demo configuration (the reference bank)")
         key = bootstrap_key(settings)
+        # Every demo person can sign in to the console on a first start (no account yet).
+        given = asyncio.run(
+            cli_staff.give_demo_passwords(database_url, password=cli_staff.demo_password(settings))
+        )
+        if given:
+            log.info("gave the %d configured people the demo staff password", given)
         env = {
             **os.environ,
             "COMPLAINTS_DATABASE_URL": database_url,
@@ -119,6 +125,13 @@ def up(args: argparse.Namespace) -> int:
             args.host,
             args.port,
             settings.data_dir / "api-key",
+        )
+        log.info(
+            "staff console on http://%s:%d/console — demo staff password in %s "
+            "(or COMPLAINTS_DEMO_STAFF_PASSWORD), e.g. staff id CP001",
+            args.host,
+            args.port,
+            settings.data_dir / "staff-password",
         )
         return run_children(children)
 
@@ -169,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # keys, pii rotate-key, openapi
     cli_security.add_commands(commands)
+    # staff set-password
+    cli_staff.add_commands(commands)
 
     args = parser.parse_args(argv)
     code: int = args.handler(args)

@@ -102,6 +102,21 @@ class PiiSettings(BaseSettings):
     pii_active_key_id: str | None = None
 
 
+class ConsoleSettings(BaseSettings):
+    """The staff console: its sign-in sessions and the demo's passwords."""
+
+    model_config = PREFIXED
+
+    # A signed cookie (the web secret) that lasts a working day; Secure: COMPLAINTS_WEB_COOKIE_SECURE.
+    console_session_hours: float = Field(default=8, gt=0)
+    # Sign-in attempts per staff id and client address and window (shared via Redis).
+    console_login_rate_limit: int = Field(default=5, gt=0)
+    console_login_window_seconds: int = Field(default=300, gt=0)
+    # `complaints up` gives every demo person this password on a first start; unset: one is
+    # generated and kept in data_dir/staff-password.
+    demo_staff_password: SecretStr | None = None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COMPLAINTS_", frozen=True)
 
@@ -141,6 +156,7 @@ class Settings(BaseSettings):
     attachments: AttachmentSettings = Field(default_factory=AttachmentSettings)
     notifications: NotificationSettings = Field(default_factory=NotificationSettings)
     pii: PiiSettings = Field(default_factory=PiiSettings)
+    console: ConsoleSettings = Field(default_factory=ConsoleSettings)
 
     @cached_property
     def zone(self) -> ZoneInfo:

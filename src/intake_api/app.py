@@ -15,6 +15,7 @@ from complaints.settings import Settings
 from intake_api import metrics, openapi_spec, problems
 from intake_api.body_limit import BodyLimit
 from intake_api.channels import email, pages, sms, web
+from intake_api.console.routes import console_pages
 from intake_api.dependencies import QueueLink
 from intake_api.internal_errors import CatchAll
 from intake_api.overload import ConcurrencyLimit
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, limits: ApiSettings | None = No
     app.include_router(web.router)
     app.include_router(sms.router)
     app.include_router(email.router)
+    app.include_router(console_pages)
     # The last added runs first: the request id and timing wrap everything, shedding comes
     # before any work, the body limit before any parsing.
     app.add_middleware(

@@ -25,6 +25,7 @@ from complaints.db.models.configuration import (
 from complaints.db.models.organisation import Handler, OrgUnit
 from complaints.db.models.outbox import OutboxMessage
 from complaints.db.models.reports import ReportRefresh, report_case_facts
+from complaints.db.models.staff import StaffAccount
 
 __all__ = [
     "ApiKey",
@@ -53,5 +54,6 @@ __all__ = [
     "SeverityFloor",
     "SlaPolicy",
     "SmsPart",
+    "StaffAccount",
     "report_case_facts",
 ]
