@@ -12,12 +12,12 @@ from datetime import datetime
 from typing import Self
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.domain.regulator_codes import CodeMapping
 from complaints.domain.regulator_periods import ReportingPeriod, reportable_period
-from complaints.domain.vocabulary import BusinessType, Cause, Satisfaction
+from complaints.domain.vocabulary import BusinessType, Cause
 from complaints.services import report_facts
 from complaints.services.access import Principal
 from complaints.services.report_facts import facts
@@ -58,7 +58,6 @@ class RegulatorStatistics:
     unclassified: int  # cases without a business type or cause, counted as "other"
 
 
-_SATISFIED = (Satisfaction.SATISFIED.value, Satisfaction.BASICALLY_SATISFIED.value)
 _HAS_BRANCH = facts.branch_code.is_not(None)
 
 
@@ -79,11 +78,7 @@ async def regulator_statistics(
             facts.business_type,
             facts.cause,
             _HAS_BRANCH.label("has_branch"),
-            func.count().label("received"),
-            func.count().filter(facts.resolved_at.is_not(None)).label("resolved"),
-            func.count().filter(facts.timeliness == "on_time").label("on_time"),
-            func.count().filter(facts.timeliness == "late").label("late"),
-            func.count().filter(facts.satisfaction.in_(_SATISFIED)).label("satisfied"),
+            *report_facts.COUNTS,
         )
         .where(facts.received_at >= start, facts.received_at < end, report_facts.visible_to(principal))
         .group_by(facts.business_type, facts.cause, _HAS_BRANCH)
@@ -94,10 +89,10 @@ async def regulator_statistics(
         business_type = BusinessType(row.business_type) if row.business_type else None
         cause = Cause(row.cause) if row.cause else None
         codes = mapping.codes_of(business_type=business_type, cause=cause, has_branch=row.has_branch)
-        counts = ExportCounts(row.received, row.resolved, row.on_time, row.late, row.satisfied)
+        counts = ExportCounts(row.volume, row.resolved, row.on_time, row.late, row.satisfied)
         cells[codes.channel, codes.business_type, codes.cause] += counts
-        defaulted += row.received if codes.channel_defaulted else 0
-        unclassified += row.received if business_type is None or cause is None else 0
+        defaulted += row.volume if codes.channel_defaulted else 0
+        unclassified += row.volume if business_type is None or cause is None else 0
     combinations = [Combination(a, b, c, counts) for (a, b, c), counts in sorted(cells.items())]
     return RegulatorStatistics(
         period=period,

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from complaints.db.models import Case, CaseLink, ConfigVersion, Deadline, Handler, OrgUnit
 from complaints.domain import measures
 from complaints.domain.measures import COMPARISONS, Counts, Measure
-from complaints.domain.report_window import Grain, Window, buckets, page
-from complaints.domain.vocabulary import DeadlineState, Satisfaction, Status
+from complaints.domain.report_window import Grain, Page, Window, buckets, page
+from complaints.domain.vocabulary import DeadlineState, Status
 from complaints.schemas.config import ReportingConfig
 from complaints.schemas.reports import (
     Breakdown,
@@ -51,23 +51,6 @@ COLUMNS: Mapping[Dimension, Any] = {
     Dimension.BRANCH: facts.branch_code,
     Dimension.STATUS: facts.status,
 }
-_RESOLVED = facts.resolved_at.is_not(None)
-_SATISFIED = (Satisfaction.SATISFIED.value, Satisfaction.BASICALLY_SATISFIED.value)
-# One aggregate per field of `Counts`, all in one pass over the facts.
-_COUNTS = (
-    func.count().label("volume"),
-    func.count().filter(facts.timeliness == "on_time").label("on_time"),
-    func.count().filter(facts.timeliness == "late").label("late"),
-    func.count().filter(_RESOLVED).label("resolved"),
-    func.count()
-    .filter(_RESOLVED, facts.transfer_count == 0, facts.return_count == 0, facts.reopen_count == 0)
-    .label("first_contact"),
-    func.count().filter(facts.satisfaction.is_not(None)).label("answered"),
-    func.count().filter(facts.satisfaction.in_(_SATISFIED)).label("satisfied"),
-    func.count().filter(facts.is_repeat).label("repeats"),
-    func.count().filter(_RESOLVED, or_(facts.return_count > 0, facts.reopen_count > 0)).label("reworked"),
-    func.coalesce(func.sum(facts.transfer_count), 0).label("transfers"),
-)
 # Clocks a case can still be late on; a resolved case may still owe its callback.
 _FINISHED = (Status.CLOSED, Status.WITHDRAWN, Status.REFUSED, Status.MERGED)
 
@@ -135,7 +118,7 @@ async def scope_for(
 
 
 async def summary(session: AsyncSession, *, scope: Scope) -> Summary:
-    row = (await session.execute(select(*_COUNTS).where(*scope.where()))).one()
+    row = (await session.execute(select(*report_facts.COUNTS).where(*scope.where()))).one()
     counts = _counts(row)
     return Summary(
         **await _snapshot(session, scope),
@@ -147,7 +130,7 @@ async def summary(session: AsyncSession, *, scope: Scope) -> Summary:
 async def breakdown(session: AsyncSession, *, scope: Scope, dimension: Dimension) -> Breakdown:
     column = COLUMNS[dimension]
     result = await session.execute(
-        select(column.label("key"), *_COUNTS).where(*scope.where()).group_by(column)
+        select(column.label("key"), *report_facts.COUNTS).where(*scope.where()).group_by(column)
     )
     rows = sorted(result.all(), key=lambda row: (-row.volume, row.key or ""))
     volume = sum(row.volume for row in rows)
@@ -229,7 +212,7 @@ async def league(session: AsyncSession, *, scope: Scope, by: LeagueBy, number: i
     """Ranked by timeliness, then satisfaction, then volume: who keeps their promises best."""
     column = facts.assignee if by is LeagueBy.HANDLER else facts.unit_code
     result = await session.execute(
-        select(column.label("key"), *_COUNTS).where(*scope.where()).group_by(column)
+        select(column.label("key"), *report_facts.COUNTS).where(*scope.where()).group_by(column)
     )
     names = await _names(session, by)
     scored = [(row.key, _counts(row)) for row in result.all()]
@@ -249,10 +232,7 @@ async def league(session: AsyncSession, *, scope: Scope, by: LeagueBy, number: i
         **await _snapshot(session, scope),
         by=by,
         rows=rows,
-        page=number,
-        page_size=size,
-        total=shown.total,
-        pages=shown.pages,
+        **_paging(shown),
     )
 
 
@@ -309,10 +289,7 @@ async def clusters(
         **await _snapshot(session, scope),
         kind=kind,
         clusters=found,
-        page=number,
-        page_size=size,
-        total=shown.total,
-        pages=shown.pages,
+        **_paging(shown),
     )
 
 
@@ -362,11 +339,12 @@ async def overdue(
             )
             for row in rows.all()
         ],
-        page=number,
-        page_size=size,
-        total=total,
-        pages=shown.pages,
+        **_paging(shown),
     )
+
+
+def _paging(shown: Page) -> dict[str, int]:
+    return {"page": shown.number, "page_size": shown.size, "total": shown.total, "pages": shown.pages}
 
 
 async def _snapshot(session: AsyncSession, scope: Scope) -> dict[str, Any]:

@@ -72,12 +72,13 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _set_csrf(response: Response, token: str, settings: Settings) -> None:
+def set_csrf_cookie(response: Response, token: str, settings: Settings, *, path: str) -> None:
+    """The double-submit cookie, only for the pages under `path` that post the form back."""
     response.set_cookie(
         COOKIE,
         token,
         max_age=settings.channels.csrf_max_age_seconds,
-        path="/complaint",
+        path=path,
         httponly=True,
         samesite="lax",
         secure=settings.channels.web_cookie_secure,
@@ -110,7 +111,7 @@ async def _form_page(
         branches=branches,
         accept=",".join(sorted(intake.limits.types)),
     )
-    _set_csrf(response, token, settings)
+    set_csrf_cookie(response, token, settings, path="/complaint")
     return response
 
 

@@ -26,7 +26,7 @@ from intake_api.channels.csrf import COOKIE as CSRF_COOKIE
 from intake_api.channels.csrf import FIELD as CSRF_FIELD
 from intake_api.channels.deps import get_rulebooks
 from intake_api.channels.pages import local_time, render
-from intake_api.channels.web import tokens, web_secret
+from intake_api.channels.web import set_csrf_cookie, tokens, web_secret
 from intake_api.console import i18n, session
 
 LOGIN = "/console/login"
@@ -133,13 +133,5 @@ def page(
         here=request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         **context,
     )
-    response.set_cookie(
-        CSRF_COOKIE,
-        token,
-        max_age=settings.channels.csrf_max_age_seconds,
-        path="/console",
-        httponly=True,
-        samesite="lax",
-        secure=settings.channels.web_cookie_secure,
-    )
+    set_csrf_cookie(response, token, settings, path="/console")
     return response
