@@ -43,7 +43,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from complaints.config_file import DEMO_CONFIG, load_config
-from complaints.db import migrate
+from complaints.db import bulk, migrate
 from complaints.db.engine import create_engine, create_session_factory, unit_of_work
 from complaints.services.configuration import apply_config
 from complaints.services.rulebook import load_rulebook
@@ -142,17 +142,17 @@ async def load(
     started = datetime.now(UTC) - timedelta(hours=1)
     for offset in range(0, count, CHUNK):
         ids = range(first_id + offset, first_id + min(offset + CHUNK, count))
-        await connection.copy_records_to_table(
-            "cases", records=[_case(i, started) for i in ids], columns=CASE_COLUMNS
+        await bulk.copy_rows(
+            connection, table="cases", columns=CASE_COLUMNS, rows=[_case(i, started) for i in ids]
         )
-        await connection.copy_records_to_table(
-            "deadlines",
-            records=[_deadline(i, clock, started=started, due=next(due)) for i in ids],
+        await bulk.copy_rows(
+            connection,
+            table="deadlines",
             columns=DEADLINE_COLUMNS,
+            rows=[_deadline(i, clock, started=started, due=next(due)) for i in ids],
         )
     await connection.execute("SELECT setval(pg_get_serial_sequence('cases', 'id'), max(id)) FROM cases")
-    await connection.execute("ANALYZE cases")
-    await connection.execute("ANALYZE deadlines")
+    await bulk.analyze(connection, tables=["cases", "deadlines"])
 
 
 def always(moment: datetime) -> Iterator[datetime]:

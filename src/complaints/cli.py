@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from complaints import cli_security, cli_staff, healthcheck
+from complaints import cli_demo, cli_security, cli_staff, healthcheck
 from complaints.config_file import DEMO_CONFIG, load_config
 from complaints.db import migrate
 from complaints.db.engine import create_engine, create_session_factory, unit_of_work
@@ -184,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
     cli_security.add_commands(commands)
     # staff set-password
     cli_staff.add_commands(commands)
+    # demo history
+    cli_demo.add_commands(commands)
 
     args = parser.parse_args(argv)
     code: int = args.handler(args)
