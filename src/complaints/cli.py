@@ -80,12 +80,23 @@ def bootstrap_key(settings: Settings) -> str:
     return path.read_text().strip()
 
 
+# The demo's past: half a year, so the dashboard's trends and the quarterly export have data.
+DEMO_HISTORY_DAYS = 182
+
+
 def up(args: argparse.Namespace) -> int:
     settings = Settings()
     with services(settings) as (database_url, redis_url):
         migrate.upgrade(database_url)
         if asyncio.run(_apply(database_url, DEMO_CONFIG, only_if_empty=True)):
             log.info("loaded the demo configuration (the reference bank)")
+            if settings.demo_history_cases:
+                past = asyncio.run(
+                    cli_demo.load_history(
+                        settings, database_url, cases=settings.demo_history_cases, days=DEMO_HISTORY_DAYS
+                    )
+                )
+                log.info("loaded %d past complaints (numbers HX…) so the reports have a past", past.cases)
         key = bootstrap_key(settings)
         # Every demo person can sign in to the console on a first start (no account yet).
         given = asyncio.run(

@@ -11,11 +11,11 @@ from complaints.services.rulebook import load_rulebook
 from complaints.settings import Settings
 
 
-async def _history(
-    settings: Settings, *, cases: int, days: int, end: date | None, seed: int
+async def load_history(
+    settings: Settings, database_url: str, *, cases: int, days: int, end: date | None = None, seed: int = 1
 ) -> history.Tally:
     now = datetime.now(UTC)
-    engine = create_engine(settings.require_database_url(), pool_size=1)
+    engine = create_engine(database_url, pool_size=1)
     try:
         async with unit_of_work(create_session_factory(engine)) as session:
             rulebook = await load_rulebook(session, zone=settings.zone)
@@ -33,7 +33,17 @@ async def _history(
 
 
 def history_command(args: argparse.Namespace) -> int:
-    tally = asyncio.run(_history(Settings(), cases=args.cases, days=args.days, end=args.end, seed=args.seed))
+    settings = Settings()
+    tally = asyncio.run(
+        load_history(
+            settings,
+            settings.require_database_url(),
+            cases=args.cases,
+            days=args.days,
+            end=args.end,
+            seed=args.seed,
+        )
+    )
     print(
         f"loaded {tally.cases:,} past cases ({tally.open:,} still open, {tally.late:,} late, "
         f"{tally.repeats:,} repeats, {tally.group:,} in groups) and refreshed the report facts"

@@ -127,6 +127,9 @@ class Settings(BaseSettings):
 
     # A key with every scope, created by `complaints up` / the API on start when set.
     bootstrap_api_key: SecretStr | None = None
+    # On the first start with the demo bank, `complaints up` loads this many synthetic past
+    # complaints (`complaints demo history`) so reports and the dashboard have something to show.
+    demo_history_cases: int = Field(default=5000, ge=0)
 
     timezone: str = "Asia/Shanghai"
     case_number_prefix: str = Field(default="TS", pattern=r"^[A-Z]{1,4}$")

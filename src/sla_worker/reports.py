@@ -21,6 +21,6 @@ async def refresh_reports(ctx: dict[str, Any]) -> bool:
         now = utcnow()
         if taken is not None and now - taken < max_age:
             return False
-        rows = await report_facts.refresh(session, now=now)
+        rows = await report_facts.refresh(session, now=now, timezone=context["settings"].zone)
     log.info("reports snapshot refreshed: %d cases", rows)
     return True

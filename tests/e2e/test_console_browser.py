@@ -5,6 +5,7 @@ Chinese and in English. A full-page screenshot of the dashboard is left in test-
 
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -31,7 +32,7 @@ async def _cases(server: str, settings: Settings, sessions: SessionFactory) -> s
         await ok(api, done, "resolve", actor="CC001", outcome="explanation", verdict="valid", reply="已退还")
         await ok(api, done, "callback", actor="CC001", satisfaction="satisfied")
     async with unit_of_work(sessions) as session:
-        await report_facts.refresh(session, now=datetime.now(UTC))
+        await report_facts.refresh(session, now=datetime.now(UTC), timezone=ZoneInfo("Asia/Shanghai"))
     return waiting
 
 

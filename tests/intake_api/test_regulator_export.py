@@ -43,7 +43,7 @@ def _quarter_of(moment: datetime) -> str:
 
 async def _refresh(sessions: SessionFactory) -> None:
     async with unit_of_work(sessions) as session:
-        await report_facts.refresh(session, now=datetime.now(UTC))
+        await report_facts.refresh(session, now=datetime.now(UTC), timezone=ZoneInfo("Asia/Shanghai"))
 
 
 async def _overdue(sessions: SessionFactory, number: str) -> None:

@@ -17,12 +17,13 @@ from tests.assertions import assert_problem
 from tests.factories import auth, make_key
 from tests.intake_api.handling import ok, routed
 
-TODAY = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TODAY = datetime.now(SHANGHAI).date()
 
 
 async def snapshot(sessions: SessionFactory) -> None:
     async with unit_of_work(sessions) as session:
-        await report_facts.refresh(session, now=datetime.now(ZoneInfo("UTC")))
+        await report_facts.refresh(session, now=datetime.now(ZoneInfo("UTC")), timezone=SHANGHAI)
 
 
 @pytest.fixture

@@ -543,6 +543,5 @@ async def load(
         for table, rows in chunk.items():
             await bulk.copy_rows(connection, table=table, columns=columns[table], rows=rows)
     await bulk.analyze(connection, tables=TABLES)
-    await report_facts.refresh(session, now=now)
-    await bulk.analyze(connection, tables=["report_case_facts"])
+    await report_facts.refresh(session, now=now, timezone=rulebook.calendar.tz)
     return generator.tally

@@ -4,12 +4,26 @@ the live clocks. Every measure is defined in docs/measures.md."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Row, and_, func, literal, literal_column, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Row,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.engine import Result
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql import Executable
 
 from complaints.db.models import Case, CaseLink, ConfigVersion, Deadline, Handler, OrgUnit
 from complaints.domain import measures
@@ -71,17 +85,13 @@ class Scope:
 
     principal: Principal
     window: Window
-    timezone: ZoneInfo
     reporting: ReportingConfig
     unit_customers: Mapping[str, int]
     filters: Filters = Filters()
 
     def where(self) -> list[ColumnElement[bool]]:
-        start = datetime.combine(self.window.first, time(), self.timezone)
-        end = datetime.combine(self.window.last + timedelta(days=1), time(), self.timezone)
         return [
-            facts.received_at >= start,
-            facts.received_at < end,
+            facts.received_on.between(self.window.first, self.window.last),
             report_facts.visible_to(self.principal),
             *self.filters.where(),
         ]
@@ -99,10 +109,13 @@ async def scope_for(
     *,
     principal: Principal,
     window: Window,
-    timezone: ZoneInfo,
     filters: Filters = Filters(),
 ) -> Scope:
-    """The targets and customer numbers of the applied configuration."""
+    """The targets and customer numbers of the applied configuration.
+
+    The window's days are those of the snapshot, in the timezone it was taken with
+    (`report_facts.refresh`).
+    """
     applied = await session.scalar(select(ConfigVersion.reporting).order_by(ConfigVersion.id.desc()).limit(1))
     customers = await session.execute(
         select(OrgUnit.code, OrgUnit.customers).where(OrgUnit.customers.is_not(None))
@@ -110,7 +123,6 @@ async def scope_for(
     return Scope(
         principal=principal,
         window=window,
-        timezone=timezone,
         reporting=ReportingConfig.model_validate(applied or {}),
         unit_customers={code: number for code, number in customers.all() if number is not None},
         filters=filters,
@@ -118,7 +130,7 @@ async def scope_for(
 
 
 async def summary(session: AsyncSession, *, scope: Scope) -> Summary:
-    row = (await session.execute(select(*report_facts.COUNTS).where(*scope.where()))).one()
+    row = (await _read(session, select(*report_facts.COUNTS).where(*scope.where()))).one()
     counts = _counts(row)
     return Summary(
         **await _snapshot(session, scope),
@@ -129,8 +141,8 @@ async def summary(session: AsyncSession, *, scope: Scope) -> Summary:
 
 async def breakdown(session: AsyncSession, *, scope: Scope, dimension: Dimension) -> Breakdown:
     column = COLUMNS[dimension]
-    result = await session.execute(
-        select(column.label("key"), *report_facts.COUNTS).where(*scope.where()).group_by(column)
+    result = await _read(
+        session, select(column.label("key"), *report_facts.COUNTS).where(*scope.where()).group_by(column)
     )
     rows = sorted(result.all(), key=lambda row: (-row.volume, row.key or ""))
     volume = sum(row.volume for row in rows)
@@ -154,10 +166,9 @@ async def breakdown(session: AsyncSession, *, scope: Scope, dimension: Dimension
 
 
 async def trend(session: AsyncSession, *, scope: Scope, grain: Grain, dimension: Dimension | None) -> Trend:
-    # Buckets begin at local midnight: a complaint at 23:30 on the 31st belongs to that month.
-    local_time = func.timezone(scope.timezone.key, facts.received_at)
     key = COLUMNS[dimension] if dimension is not None else literal(None)
-    bucket = func.date(func.date_trunc(grain.value, local_time))
+    # On the receipt's local day: a complaint at 23:30 on the 31st belongs to that month.
+    bucket = func.date(func.date_trunc(grain.value, cast(facts.received_on, DateTime())))
     counts = select(
         bucket.label("bucket"),
         key.label("key"),
@@ -166,7 +177,7 @@ async def trend(session: AsyncSession, *, scope: Scope, grain: Grain, dimension:
         func.count().filter(facts.timeliness == "late").label("late"),
     ).where(*scope.where())
     # By position: the bucket's bound parameters would make a repeated expression differ.
-    result = await session.execute(counts.group_by(literal_column("1"), literal_column("2")))
+    result = await _read(session, counts.group_by(literal_column("1"), literal_column("2")))
     found: dict[tuple[date, str | None], Row[Any]] = {(row.bucket, row.key): row for row in result.all()}
     keys = sorted({k for _, k in found}, key=lambda k: k or "") if dimension is not None else [None]
     points = []
@@ -188,8 +199,8 @@ async def trend(session: AsyncSession, *, scope: Scope, grain: Grain, dimension:
 
 
 async def pareto(session: AsyncSession, *, scope: Scope) -> Pareto:
-    result = await session.execute(
-        select(facts.cause, func.count().label("n")).where(*scope.where()).group_by(facts.cause)
+    result = await _read(
+        session, select(facts.cause, func.count().label("n")).where(*scope.where()).group_by(facts.cause)
     )
     counts = {row.cause or "": row.n for row in result.all()}
     return Pareto(
@@ -211,8 +222,8 @@ async def pareto(session: AsyncSession, *, scope: Scope) -> Pareto:
 async def league(session: AsyncSession, *, scope: Scope, by: LeagueBy, number: int, size: int) -> League:
     """Ranked by timeliness, then satisfaction, then volume: who keeps their promises best."""
     column = facts.assignee if by is LeagueBy.HANDLER else facts.unit_code
-    result = await session.execute(
-        select(column.label("key"), *report_facts.COUNTS).where(*scope.where()).group_by(column)
+    result = await _read(
+        session, select(column.label("key"), *report_facts.COUNTS).where(*scope.where()).group_by(column)
     )
     names = await _names(session, by)
     scored = [(row.key, _counts(row)) for row in result.all()]
@@ -253,14 +264,18 @@ async def clusters(
 ) -> Clusters:
     """Cases linked as repeats (the same complainant again) or as a group (many people, one
     text), with at least one case received in the window."""
-    in_window = select(facts.case_id).where(*scope.where())
-    links = await session.execute(
+
+    # EXISTS probes the facts by case id; IN would build the window's whole id list first.
+    def in_window(case_id: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+        return exists().where(facts.case_id == case_id, *scope.where())
+
+    links = await _read(
+        session,
         select(CaseLink.case_id, CaseLink.related_case_id).where(
-            CaseLink.kind == kind.value,
-            or_(CaseLink.case_id.in_(in_window), CaseLink.related_case_id.in_(in_window)),
-        )
+            CaseLink.kind == kind.value, or_(in_window(CaseLink.case_id), in_window(CaseLink.related_case_id))
+        ),
     )
-    groups = measures.clusters([(a, b) for a, b in links.all()])
+    groups = measures.clusters([(row.case_id, row.related_case_id) for row in links.all()])
     shown = page(number, size=size, total=len(groups))
     chosen = groups[shown.offset : shown.offset + size]
     members = {case_id for group in chosen for case_id in group}
@@ -306,7 +321,7 @@ async def overdue(
     if (visible := principal.case_filter()) is not None:
         where.append(visible)
     joined = select(Deadline).join(Case, Case.id == Deadline.case_id).where(and_(*where))
-    total = await session.scalar(select(func.count()).select_from(joined.subquery())) or 0
+    total = (await _read(session, select(func.count()).select_from(joined.subquery()))).scalar_one()
     shown = page(number, size=size, total=total)
     rows = await session.execute(
         select(
@@ -341,6 +356,12 @@ async def overdue(
         ],
         **_paging(shown),
     )
+
+
+async def _read(session: AsyncSession, statement: Executable) -> Result[Any]:
+    """A report's query, planned for its own window (report_facts.plan_each_query)."""
+    await report_facts.plan_each_query(session)
+    return await session.execute(statement)
 
 
 def _paging(shown: Page) -> dict[str, int]:

@@ -129,7 +129,6 @@ async def dashboard(request: Request, days: Annotated[int, Query(ge=7, le=90)] =
             here.db,
             principal=here.staff.principal,
             window=window(today - timedelta(days=days - 1), today, grain=grain),
-            timezone=settings.zone,
         )
         figures = await _figures(here.db, scope, words, grain)
         as_of = await report_facts.as_of(here.db)

@@ -83,7 +83,6 @@ async def _scope_for(
         session,
         principal=principal,
         window=window(query.first, query.last, grain=grain),
-        timezone=settings.zone,
         filters=query.filters,
     )
 

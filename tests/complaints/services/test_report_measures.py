@@ -175,7 +175,7 @@ async def write(
         if {"A", "D"} <= ids.keys():
             session.add(CaseLink(case_id=ids["D"], related_case_id=ids["A"], kind="repeat"))
         if refresh:
-            await report_facts.refresh(session, now=NOW)
+            await report_facts.refresh(session, now=NOW, timezone=SHANGHAI)
     return ids
 
 
@@ -189,7 +189,6 @@ def scoped(
     return reports.Scope(
         principal=principal,
         window=window(first, last),
-        timezone=SHANGHAI,
         reporting=ReportingConfig(customers=20_000),
         unit_customers={"BR-001": 4_000},
         filters=filters,
@@ -340,7 +339,7 @@ async def test_a_snapshot_taken_before_a_change_does_not_see_it(month: SessionFa
     ids = await write(month, later, refresh=False)
     async with unit_of_work(month) as session:
         stale = await reports.summary(session, scope=scoped())
-        await report_facts.refresh(session, now=NOW + timedelta(minutes=5))
+        await report_facts.refresh(session, now=NOW + timedelta(minutes=5), timezone=SHANGHAI)
     async with unit_of_work(month) as session:
         fresh = await reports.summary(session, scope=scoped())
 

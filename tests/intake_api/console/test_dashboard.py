@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -14,7 +15,7 @@ from tests.intake_api.handling import routed
 
 async def _refresh(sessions: SessionFactory) -> None:
     async with unit_of_work(sessions) as session:
-        await report_facts.refresh(session, now=datetime.now(UTC))
+        await report_facts.refresh(session, now=datetime.now(UTC), timezone=ZoneInfo("Asia/Shanghai"))
 
 
 def _charts(page: httpx.Response) -> list[str]:
