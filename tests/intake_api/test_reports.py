@@ -75,6 +75,7 @@ async def test_breakdown_by_unit_and_a_filter(client: httpx.AsyncClient, two_cas
 async def test_every_report_answers(client: httpx.AsyncClient, two_cases: list[str]) -> None:
     for path, params in (
         ("/v1/reports/trend", {"grain": "day", "dimension": "channel"}),
+        ("/v1/reports/matrix", {"rows": "branch", "columns": "business_type"}),
         ("/v1/reports/pareto", {}),
         ("/v1/reports/league", {"by": "handler"}),
         ("/v1/reports/clusters", {"kind": "group"}),
@@ -100,6 +101,12 @@ async def test_reports_need_the_reports_scope(client: httpx.AsyncClient, session
     key = await make_key(sessions, scopes={Scope.READ, Scope.HANDLE})
 
     assert_problem(await client.get("/v1/reports/summary", headers=auth(key)), 403)
+
+
+async def test_a_matrix_needs_two_different_dimensions(client: httpx.AsyncClient) -> None:
+    same = await client.get("/v1/reports/matrix", params={"rows": "branch", "columns": "branch"})
+
+    assert "branch" not in assert_problem(same, 422, field="columns")["allowed"]
 
 
 async def test_an_unknown_dimension_lists_the_allowed_ones(client: httpx.AsyncClient) -> None:

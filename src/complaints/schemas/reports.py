@@ -76,6 +76,23 @@ class Breakdown(Snapshot):
     rows: list[BreakdownRow]
 
 
+class MatrixCell(BaseModel):
+    row: str | None
+    column: str | None
+    volume: int
+    on_time: int
+    late: int
+    timeliness: float | None
+
+
+class Matrix(Snapshot):
+    """Two dimensions crossed, e.g. branches × business types (a heat map); only cells with cases."""
+
+    rows: Dimension
+    columns: Dimension
+    cells: list[MatrixCell]
+
+
 class TrendPoint(BaseModel):
     bucket: date = Field(description="First day of the bucket (a Monday for weeks).")
     key: str | None = Field(description="The dimension's value, when the trend is split by one.")

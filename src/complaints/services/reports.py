@@ -30,6 +30,7 @@ from complaints.domain import measures
 from complaints.domain.measures import COMPARISONS, Counts, Measure
 from complaints.domain.report_window import Grain, Page, Window, buckets, page
 from complaints.domain.vocabulary import DeadlineState, Status
+from complaints.errors import InvalidInput
 from complaints.schemas.config import ReportingConfig
 from complaints.schemas.reports import (
     Breakdown,
@@ -41,6 +42,8 @@ from complaints.schemas.reports import (
     League,
     LeagueBy,
     LeagueRow,
+    Matrix,
+    MatrixCell,
     MeasureValue,
     Overdue,
     OverdueClock,
@@ -67,6 +70,10 @@ COLUMNS: Mapping[Dimension, Any] = {
 }
 # Clocks a case can still be late on; a resolved case may still owe its callback.
 _FINISHED = (Status.CLOSED, Status.WITHDRAWN, Status.REFUSED, Status.MERGED)
+
+
+# Volume and the timeliness counts: what trends and matrices show per cell.
+_TIMELY = tuple(count for count in report_facts.COUNTS if count.name in ("volume", "on_time", "late"))
 
 
 @dataclass(frozen=True)
@@ -165,17 +172,38 @@ async def breakdown(session: AsyncSession, *, scope: Scope, dimension: Dimension
     )
 
 
+async def matrix(session: AsyncSession, *, scope: Scope, rows: Dimension, columns: Dimension) -> Matrix:
+    if rows == columns:
+        others = [d.value for d in Dimension if d != rows]
+        raise InvalidInput(
+            "rows and columns must be two different dimensions", field="columns", allowed=others
+        )
+    row, column = COLUMNS[rows], COLUMNS[columns]
+    result = await _read(
+        session,
+        select(row.label("row"), column.label("column"), *_TIMELY)
+        .where(*scope.where())
+        .group_by(row, column),
+    )
+    cells = [
+        MatrixCell(
+            row=found.row,
+            column=found.column,
+            volume=found.volume,
+            on_time=found.on_time,
+            late=found.late,
+            timeliness=measures.rate(found.on_time, found.on_time + found.late),
+        )
+        for found in sorted(result.all(), key=lambda found: (found.row or "", found.column or ""))
+    ]
+    return Matrix(**await _snapshot(session, scope), rows=rows, columns=columns, cells=cells)
+
+
 async def trend(session: AsyncSession, *, scope: Scope, grain: Grain, dimension: Dimension | None) -> Trend:
     key = COLUMNS[dimension] if dimension is not None else literal(None)
     # On the receipt's local day: a complaint at 23:30 on the 31st belongs to that month.
     bucket = func.date(func.date_trunc(grain.value, cast(facts.received_on, DateTime())))
-    counts = select(
-        bucket.label("bucket"),
-        key.label("key"),
-        func.count().label("volume"),
-        func.count().filter(facts.timeliness == "on_time").label("on_time"),
-        func.count().filter(facts.timeliness == "late").label("late"),
-    ).where(*scope.where())
+    counts = select(bucket.label("bucket"), key.label("key"), *_TIMELY).where(*scope.where())
     # By position: the bucket's bound parameters would make a repeated expression differ.
     result = await _read(session, counts.group_by(literal_column("1"), literal_column("2")))
     found: dict[tuple[date, str | None], Row[Any]] = {(row.bucket, row.key): row for row in result.all()}

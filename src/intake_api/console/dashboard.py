@@ -6,7 +6,8 @@ sees. The figures come from the report snapshot (complaints.services.report_fact
 are as old as its `as_of`.
 """
 
-from dataclasses import dataclass, replace
+from collections import Counter
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -36,17 +37,13 @@ class Figure:
 
 
 async def _heat(db: AsyncSession, scope: reports.Scope, words: Words) -> Figure:
-    """Branches × business types: one breakdown by branch per (classified) business type seen."""
-    by_type = await reports.breakdown(db, scope=scope, dimension=Dimension.BUSINESS_TYPE)
-    types = [key for key in (row.key for row in by_type.rows) if key is not None]
-    counts: dict[tuple[str | None, str], int] = {}
-    for business_type in types:
-        narrowed = replace(
-            scope,
-            filters=reports.Filters({**scope.filters.values, Dimension.BUSINESS_TYPE: business_type}),
-        )
-        for row in (await reports.breakdown(db, scope=narrowed, dimension=Dimension.BRANCH)).rows:
-            counts[(row.key, business_type)] = row.totals.volume
+    """Branches × (classified) business types."""
+    crossed = await reports.matrix(db, scope=scope, rows=Dimension.BRANCH, columns=Dimension.BUSINESS_TYPE)
+    counts = {(cell.row, cell.column): cell.volume for cell in crossed.cells if cell.column is not None}
+    by_type: Counter[str] = Counter()
+    for (_, business_type), volume in counts.items():
+        by_type[business_type] += volume
+    types = [business_type for business_type, _ in by_type.most_common()]  # busiest first
     branches = sorted({branch for branch, _ in counts}, key=lambda key: (key is None, key or ""))
     names = [branch or words.t("no_branch") for branch in branches]
     columns = [words.label("business_type", key) for key in types]

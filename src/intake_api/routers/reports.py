@@ -18,6 +18,7 @@ from complaints.schemas.reports import (
     Dimension,
     League,
     LeagueBy,
+    Matrix,
     Overdue,
     Pareto,
     Summary,
@@ -117,6 +118,16 @@ async def report_summary(session: SessionDep, scope: ScopeDep) -> Summary:
 )
 async def report_breakdown(session: SessionDep, scope: ScopeDep, dimension: Dimension) -> Breakdown:
     return await reports.breakdown(session, scope=scope, dimension=dimension)
+
+
+@router.get(
+    "/matrix",
+    response_model=Matrix,
+    operation_id="reportMatrix",
+    summary="Two dimensions crossed, e.g. branches × business types: a heat map's cells",
+)
+async def report_matrix(session: SessionDep, scope: ScopeDep, rows: Dimension, columns: Dimension) -> Matrix:
+    return await reports.matrix(session, scope=scope, rows=rows, columns=columns)
 
 
 @router.get(

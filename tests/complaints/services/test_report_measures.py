@@ -295,6 +295,18 @@ async def test_trend_split_by_a_dimension(month: SessionFactory) -> None:
     }
 
 
+async def test_matrix_crosses_two_dimensions(month: SessionFactory) -> None:
+    async with unit_of_work(month) as session:
+        found = await reports.matrix(session, scope=scoped(), rows=Dimension.UNIT, columns=Dimension.CAUSE)
+
+    assert [(c.row, c.column, c.volume, c.on_time, c.late) for c in found.cells] == [
+        ("BR-001", "service", 1, 1, 0),  # J
+        ("HQ-CARD", "fees", 3, 2, 1),  # A B H
+        ("HQ-CARD", "rules", 1, 0, 0),  # F
+        ("HQ-CARD", "service", 3, 0, 2),  # C D E
+    ]
+
+
 async def test_pareto_of_causes(month: SessionFactory) -> None:
     async with unit_of_work(month) as session:
         found = await reports.pareto(session, scope=scoped())
