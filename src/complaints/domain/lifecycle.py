@@ -37,6 +37,12 @@ class Action(StrEnum):
     CLOSE = "close"
 
 
+# Nothing is left to do on a case in these: no clock runs, nobody holds it; a new message from
+# the complainant opens a new case.
+FINISHED_STATUSES: Final[frozenset[Status]] = frozenset(
+    {Status.CLOSED, Status.WITHDRAWN, Status.REFUSED, Status.MERGED}
+)
+
 # Statuses in which the case is still being handled and its clocks run (or are paused).
 # `resolved` is not open: the proposal is made and only the callback clock is left.
 OPEN_STATUSES: Final[frozenset[Status]] = frozenset(

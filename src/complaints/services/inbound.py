@@ -31,9 +31,6 @@ from complaints.storage import AttachmentStore, LocalDirectoryStore
 
 log = logging.getLogger(__name__)
 
-# A case in one of these is finished with: a new message opens a new case.
-FINISHED = ("closed", "withdrawn", "refused", "merged")
-
 
 @dataclass(frozen=True)
 class ChannelIntake:

@@ -23,10 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.db.models import Case, CaseEvent, CaseLink
 from complaints.domain import routing
+from complaints.domain.lifecycle import FINISHED_STATUSES
 from complaints.domain.similarity import distance
 from complaints.domain.vocabulary import BusinessType, Flag, Severity, Status
 from complaints.schemas.complaint import RelationView
-from complaints.services.inbound import FINISHED
 from complaints.services.rulebook import Rulebook
 
 REPEAT_WINDOW = timedelta(days=30)
@@ -98,7 +98,7 @@ async def find_original(
             Case.id != case.id,
             Case.received_at <= case.received_at,
             Case.received_at >= case.received_at - REPEAT_WINDOW,
-            Case.status.not_in([*FINISHED, Status.RECEIVED]),
+            Case.status.not_in([*FINISHED_STATUSES, Status.RECEIVED]),
         )
         .order_by(Case.received_at, Case.id)
         .limit(50)

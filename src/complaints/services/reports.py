@@ -27,9 +27,10 @@ from sqlalchemy.sql import Executable
 
 from complaints.db.models import Case, CaseLink, ConfigVersion, Deadline, Handler, OrgUnit
 from complaints.domain import measures
+from complaints.domain.lifecycle import FINISHED_STATUSES
 from complaints.domain.measures import COMPARISONS, Counts, Measure
 from complaints.domain.report_window import Grain, Page, Window, buckets, page
-from complaints.domain.vocabulary import DeadlineState, Status
+from complaints.domain.vocabulary import DeadlineState
 from complaints.errors import InvalidInput
 from complaints.schemas.config import ReportingConfig
 from complaints.schemas.reports import (
@@ -69,7 +70,6 @@ COLUMNS: Mapping[Dimension, Any] = {
     Dimension.STATUS: facts.status,
 }
 # Clocks a case can still be late on; a resolved case may still owe its callback.
-_FINISHED = (Status.CLOSED, Status.WITHDRAWN, Status.REFUSED, Status.MERGED)
 
 
 # Volume and the timeliness counts: what trends and matrices show per cell.
@@ -344,7 +344,7 @@ async def overdue(
         Deadline.met_at.is_(None),
         Deadline.due_at < now,
         Deadline.state != DeadlineState.PAUSED,
-        Case.status.not_in(_FINISHED),
+        Case.status.not_in(FINISHED_STATUSES),
     ]
     if (visible := principal.case_filter()) is not None:
         where.append(visible)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from complaints.channels import MessageRejected
 from complaints.channels.sms_parsing import Part, SatisfactionAnswer, join_parts, parse_satisfaction
 from complaints.db.models import Case, SmsPart
-from complaints.domain.lifecycle import Action
+from complaints.domain.lifecycle import FINISHED_STATUSES, Action
 from complaints.domain.vocabulary import Channel, Status
 from complaints.errors import ComplaintsError
 from complaints.schemas.actions import CallbackBody
@@ -20,7 +20,6 @@ from complaints.schemas.complaint import Complainant, ComplaintCreate
 from complaints.services import actions
 from complaints.services.access import Principal, Scope
 from complaints.services.inbound import (
-    FINISHED,
     ChannelIntake,
     Received,
     add_message,
@@ -92,7 +91,7 @@ async def _open_recently(session: AsyncSession, *, sender_hash: str, since: date
         .where(
             Case.complainant_phone_hash == sender_hash,
             Case.received_at >= since,
-            Case.status.not_in(FINISHED),
+            Case.status.not_in(FINISHED_STATUSES),
         )
         .order_by(Case.received_at.desc())
         .limit(1)

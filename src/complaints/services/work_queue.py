@@ -12,20 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.db.models import Case, Deadline
+from complaints.domain.lifecycle import FINISHED_STATUSES
 from complaints.domain.vocabulary import Severity, Status
 from complaints.services.access import Principal
 from complaints.services.cases import TICKING, CaseFilters, filtered
-
-# Still on somebody's desk.
-WORKING = (
-    Status.RECEIVED,
-    Status.REGISTERED,
-    Status.ASSIGNED,
-    Status.ACCEPTED,
-    Status.IN_PROGRESS,
-    Status.PAUSED,
-    Status.RESOLVED,
-)
 
 
 class Tab(StrEnum):
@@ -80,7 +70,7 @@ async def work_queue(
 ) -> QueuePage:
     """One page of the tab, over the cases `principal` sees; a page past the end shows the last."""
     filters = _filters(tab, staff_id=staff_id, unit_code=unit_code)
-    working = Case.status.in_(WORKING)
+    working = Case.status.not_in(FINISHED_STATUSES)
     total = await session.scalar(
         filtered(select(func.count(Case.id)), principal=principal, filters=filters, now=now).where(working)
     )
