@@ -62,7 +62,7 @@ def servers() -> Iterator[tuple[str, str]]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-async def admin_statement(server_url: str, statement: str) -> None:
+async def _admin(server_url: str, statement: str) -> None:
     engine = create_async_engine(make_url(server_url).set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:
@@ -84,13 +84,23 @@ async def _load_demo(database_url: str) -> None:
 def database_url(servers: tuple[str, str]) -> Iterator[str]:
     server_url = servers[0]
     name = f"complaints_test_{os.getpid()}"
-    asyncio.run(admin_statement(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    asyncio.run(admin_statement(server_url, f"CREATE DATABASE {name}"))
+    asyncio.run(_admin(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    asyncio.run(_admin(server_url, f"CREATE DATABASE {name}"))
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     migrate.upgrade(url)
     asyncio.run(_load_demo(url))
     yield url
-    asyncio.run(admin_statement(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    asyncio.run(_admin(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture
+def scratch_database(servers: tuple[str, str]) -> Iterator[str]:
+    """An empty database of the test's own on the test server, dropped afterwards."""
+    name = f"complaints_scratch_{os.getpid()}"
+    asyncio.run(_admin(servers[0], f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    asyncio.run(_admin(servers[0], f"CREATE DATABASE {name}"))
+    yield make_url(servers[0]).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_admin(servers[0], f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,6 @@
 """`complaints up` on an empty database, as a newcomer meets it: the demo bank, a past of
 complaints for the reports, and staff who can sign in to the console."""
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -13,9 +12,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import make_url
 
-from tests.conftest import admin_statement
 from tests.factories import auth
 from tests.intake_api.console.helpers import sign_in
 from tests.processes import free_port, wait_for
@@ -26,16 +23,11 @@ HISTORY = 300
 
 
 @pytest.fixture
-def first_start(servers: tuple[str, str], redis_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    name = f"complaints_first_{os.getpid()}"
-    asyncio.run(admin_statement(servers[0], f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    asyncio.run(admin_statement(servers[0], f"CREATE DATABASE {name}"))
+def first_start(scratch_database: str, redis_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
     port = free_port()
     env = {
         **os.environ,
-        "COMPLAINTS_DATABASE_URL": make_url(servers[0])
-        .set(database=name)
-        .render_as_string(hide_password=False),
+        "COMPLAINTS_DATABASE_URL": scratch_database,
         "COMPLAINTS_REDIS_URL": redis_url,
         "COMPLAINTS_DATA_DIR": str(tmp_path),
         "COMPLAINTS_DEMO_HISTORY_CASES": str(HISTORY),
@@ -49,7 +41,6 @@ def first_start(servers: tuple[str, str], redis_url: str, tmp_path: Path) -> Ite
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
-        asyncio.run(admin_statement(servers[0], f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 def _ready(base: str, process: subprocess.Popen[bytes]) -> bool:
