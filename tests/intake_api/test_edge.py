@@ -158,6 +158,10 @@ async def test_a_tampered_webhook_signature_is_a_401_problem(
 async def test_input_the_spec_does_not_allow_is_refused_not_reinterpreted(client: httpx.AsyncClient) -> None:
     # A misspelt filter would otherwise answer with every case, unfiltered.
     assert_problem(await client.get("/v1/complaints", params={"stauts": "closed"}), 422, field="stauts")
+    # A filter given twice would otherwise be read as its last value alone.
+    assert_problem(
+        await client.get("/v1/complaints", params=[("unit", "A"), ("unit", "B")]), 422, field="unit"
+    )
     # Pydantic would read a number as seconds since 1970, or 0 as false.
     assert_problem(
         await client.get("/v1/complaints", params={"received_to": "0.5"}), 422, field="received_to"

@@ -70,6 +70,20 @@ def list_routes(app: FastAPI) -> list[str]:
     ]
 
 
+def required_query(app: FastAPI, path: str) -> dict[str, str]:
+    """A GET's required query parameters, each given a value its enum allows (different ones,
+    for a report crossing two dimensions)."""
+    spec = app.openapi()
+    found = {}
+    for parameter in spec["paths"][path]["get"].get("parameters", []):
+        if parameter["in"] == "query" and parameter.get("required"):
+            schema = parameter["schema"]
+            if "$ref" in schema:
+                schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+            found[parameter["name"]] = schema["enum"][len(found)]
+    return found
+
+
 def example_body(app: FastAPI, method: str, path: str) -> Any:
     operation = app.openapi()["paths"][path][method.lower()]
     body = operation.get("requestBody")
@@ -144,7 +158,7 @@ async def test_every_case_endpoint_answers_404_to_every_other_units_key(
             for unit, key in keys.items():
                 if unit == owner:
                     continue
-                listed = await api.client.get(path, headers=auth(key))
+                listed = await api.client.get(path, params=required_query(api.app, path), headers=auth(key))
                 assert listed.status_code == 200, f"{unit} GET {path}: {listed.text}"
                 assert number not in listed.text, f"{unit} sees {owner}'s {number} in GET {path}"
     assert tried >= 2 * (len(every_unit) - 1) * 3
