@@ -100,8 +100,11 @@ def _nice_top(largest: float) -> float:
     return top
 
 
-def bars(values: Sequence[int], labels: Sequence[str], *, every: int = 1) -> Chart:
-    """Vertical bars (a volume trend); every `every`-th label is written under its bar."""
+def bars(values: Sequence[int], labels: Sequence[str], *, every: int = 1, staggered: bool = False) -> Chart:
+    """Vertical bars (a volume trend); every `every`-th label is written under its bar.
+
+    `staggered` labels (long category names) alternate between two lines and are shortened to
+    what two bars' width holds; the bar's title keeps the whole name."""
     chart = Chart()
     left, top, width, height = _plot()
     top_value = _nice_top(max(values, default=0))
@@ -113,9 +116,20 @@ def bars(values: Sequence[int], labels: Sequence[str], *, every: int = 1) -> Cha
         chart.rects.append(
             Rect(x, top + height - bar_height, slot * 0.7, bar_height, BAR, f"{label}: {value}")
         )
-        if index % every == 0:
+        if staggered:
+            shown = _fit(label, characters=max(2, int(2 * slot / LABEL_CHARACTER_WIDTH)))
+            chart.texts.append(Text(x + slot * 0.35, top + height + 14 + 14 * (index % 2), shown))
+        elif index % every == 0:
             chart.texts.append(Text(x + slot * 0.35, top + height + 14, label))
     return chart
+
+
+# A CJK character at the charts' font size, in viewBox units (Latin letters take about half).
+LABEL_CHARACTER_WIDTH = 12
+
+
+def _fit(label: str, *, characters: int) -> str:
+    return label if len(label) <= characters else label[: characters - 1] + "…"
 
 
 def rate_against_target(value: float | None, target: float | None, *, labels: tuple[str, str]) -> Chart:
@@ -157,7 +171,7 @@ def split(parts: Sequence[tuple[str, int, str]]) -> Chart:
 
 def pareto(counts: Sequence[int], labels: Sequence[str]) -> Chart:
     """Bars by count, largest first as given, and the cumulative share as a line (right axis)."""
-    chart = bars(counts, labels)
+    chart = bars(counts, labels, staggered=True)
     left, top, width, height = _plot()
     total = sum(counts)
     slot = width / max(len(counts), 1)

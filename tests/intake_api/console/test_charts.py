@@ -47,3 +47,14 @@ def test_the_heat_map_colours_cells_from_pale_to_dark() -> None:
     assert fills["0"] == "#eef4fb"
     assert fills["4"] == "#08306b"
     assert charts.heat_colour(0, 0) == "#eef4fb"
+
+
+def test_long_category_names_alternate_lines_and_are_shortened_to_fit() -> None:
+    names = [f"原因{i}服务态度及服务质量" for i in range(12)]
+
+    chart = charts.pareto([12 - i for i in range(12)], names)
+
+    under = [text for text in chart.texts if text.text.startswith("原因")]
+    assert len({text.y for text in under}) == 2
+    assert all(text.text.endswith("…") and len(text.text) < len(names[0]) for text in under)
+    assert [rect.title.split(":")[0] for rect in chart.rects if rect.mark] == names
