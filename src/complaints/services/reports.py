@@ -69,9 +69,6 @@ COLUMNS: Mapping[Dimension, Any] = {
     Dimension.BRANCH: facts.branch_code,
     Dimension.STATUS: facts.status,
 }
-# Clocks a case can still be late on; a resolved case may still owe its callback.
-
-
 # Volume and the timeliness counts: what trends and matrices show per cell.
 _TIMELY = tuple(count for count in report_facts.COUNTS if count.name in ("volume", "on_time", "late"))
 
@@ -88,7 +85,7 @@ class Filters:
 
 @dataclass(frozen=True)
 class Scope:
-    """Who asks, over which days, where days begin, and what is measured against what."""
+    """Who asks, over which receipt days, narrowed how, and what is measured against what."""
 
     principal: Principal
     window: Window
@@ -103,9 +100,10 @@ class Scope:
             *self.filters.where(),
         ]
 
-    def customers(self, *, unit: str | None = None) -> int | None:
-        """Whose customers a volume is compared with: a unit's own, else the organisation's."""
-        unit = unit or self.filters.values.get(Dimension.UNIT) or self.filters.values.get(Dimension.BRANCH)
+    def customers(self) -> int | None:
+        """Whose customers a volume is compared with: the unit's own when the report is narrowed
+        to one unit or branch, else the organisation's."""
+        unit = self.filters.values.get(Dimension.UNIT) or self.filters.values.get(Dimension.BRANCH)
         if unit is not None:
             return self.unit_customers.get(unit)
         return self.reporting.customers
@@ -344,7 +342,7 @@ async def overdue(
         Deadline.met_at.is_(None),
         Deadline.due_at < now,
         Deadline.state != DeadlineState.PAUSED,
-        Case.status.not_in(FINISHED_STATUSES),
+        Case.status.not_in(FINISHED_STATUSES),  # a resolved case may still owe its callback
     ]
     if (visible := principal.case_filter()) is not None:
         where.append(visible)
