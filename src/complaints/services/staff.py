@@ -6,6 +6,7 @@ configuration change. Passwords are hashed with argon2id.
 """
 
 from datetime import datetime
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -27,8 +28,13 @@ CONSOLE_SCOPES = frozenset({Scope.READ, Scope.HANDLE, Scope.REPORTS})
 OVERSEERS = frozenset({Role.CONSUMER_PROTECTION_HEAD, Role.LEADERSHIP})
 
 _hasher = PasswordHasher()
+
+
 # Checked when the staff id has no account, so that an unknown id takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a password anybody has")
+@cache
+def _dummy_hash() -> str:
+    # Made on first use, not at import: a hash costs ~0.1 s, and every CLI command imports this.
+    return _hasher.hash("not a password anybody has")
 
 
 async def _configured(session: AsyncSession, staff_id: str) -> bool:
@@ -57,7 +63,7 @@ async def verify(session: AsyncSession, *, staff_id: str, password: str, now: da
         return False
     account = await session.get(StaffAccount, staff_id)
     try:
-        _hasher.verify(account.password_hash if account else _DUMMY_HASH, password)
+        _hasher.verify(account.password_hash if account else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
     if account is None or not await _configured(session, staff_id):
