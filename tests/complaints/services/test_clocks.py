@@ -85,23 +85,41 @@ async def test_meeting_a_clock_takes_it_off_the_sweep(
     assert after[DeadlineKind.RESOLUTION][0] == DeadlineState.RUNNING
 
 
+@pytest.mark.parametrize(
+    ("received", "fifteen_days_end", "thirty_days_end"),
+    [
+        # Working days at both ends: the extension adds exactly fifteen days.
+        ("2026-03-02T10:00:00+08:00", "2026-03-18T00:00:00+08:00", "2026-04-02T00:00:00+08:00"),
+        # Day 15 is National Day (10-01): it ends on the first working day after the holiday.
+        ("2026-09-16T10:00:00+08:00", "2026-10-09T00:00:00+08:00", "2026-10-17T00:00:00+08:00"),
+    ],
+)
 async def test_extending_the_regulatory_clock_counts_thirty_days_from_acceptance(
-    routed_case: str, sessions: SessionFactory, settings: Settings
+    client: httpx.AsyncClient,
+    sessions: SessionFactory,
+    settings: Settings,
+    received: str,
+    fifteen_days_end: str,
+    thirty_days_end: str,
 ) -> None:
-    before = await load(sessions, routed_case)
+    # A fixed acceptance day, so the expected ends do not depend on the day the suite runs.
+    response = await client.post("/v1/complaints", json=complaint(received_at=received))
+    number = response.json()["case_number"]
+    await run_routing_worker(settings)
+    before = await load(sessions, number)
 
     await act(
         sessions,
-        routed_case,
+        number,
         settings,
         "extend",
         kind=DeadlineKind.REGULATORY,
         total=Period(30, PeriodUnit.DAYS),
     )
 
-    after = await load(sessions, routed_case)
-    longer = after[DeadlineKind.REGULATORY][1] - before[DeadlineKind.REGULATORY][1]
-    assert timedelta(days=15) <= longer <= timedelta(days=25)  # holidays may move either end
+    after = await load(sessions, number)
+    assert before[DeadlineKind.REGULATORY][1] == datetime.fromisoformat(fifteen_days_end)
+    assert after[DeadlineKind.REGULATORY][1] == datetime.fromisoformat(thirty_days_end)
 
 
 async def test_a_higher_severity_shortens_the_first_response_clock(
