@@ -38,7 +38,7 @@ USER 10001:10001
 EXPOSE 8000 9100
 # One check for every role: `complaints healthcheck` reads the role the entrypoint started.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python", "-m", "complaints.healthcheck"]
+    CMD ["python", "-m", "complaints.jobs.healthcheck"]
 # SIGTERM: the API finishes in-flight requests, a worker its running jobs, then they exit.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["entrypoint"]

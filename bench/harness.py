@@ -29,11 +29,12 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from complaints.config_file import DEMO_CONFIG, load_config
+from complaints.configuration.apply import apply_config
+from complaints.configuration.config_file import DEMO_CONFIG, load_config
 from complaints.db import migrate
 from complaints.db.engine import create_engine, create_session_factory, unit_of_work
-from complaints.services.access import Scope, create_key
-from complaints.services.configuration import apply_config
+from complaints.schemas.keys import Permission
+from complaints.security.api_keys import create_key
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -48,7 +49,7 @@ def postgres_server(url: str | None, workdir: Path) -> Iterator[str]:
     if url:
         yield url
         return
-    from complaints.embedded import embedded_services
+    from complaints.local.embedded import embedded_services
 
     with embedded_services(workdir / "embedded") as embedded:
         yield embedded.database_url
@@ -70,7 +71,7 @@ async def _load(database_url: str) -> str:
             await apply_config(session, loaded=load_config(DEMO_CONFIG), today=datetime.now(UTC).date())
         async with unit_of_work(create_session_factory(engine)) as session:
             return await create_key(
-                session, name=f"bench-{uuid.uuid4().hex[:8]}", scopes=frozenset(Scope), unit_code=None
+                session, name=f"bench-{uuid.uuid4().hex[:8]}", scopes=frozenset(Permission), unit_code=None
             )
     finally:
         await engine.dispose()

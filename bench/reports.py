@@ -31,15 +31,17 @@ from sqlalchemy import event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from complaints.configuration.rulebook import load_rulebook
 from complaints.db.engine import create_engine, create_session_factory, unit_of_work
 from complaints.demo import history
 from complaints.domain.regulator_codes import current_mapping
 from complaints.domain.report_window import Grain, window
+from complaints.reports import facts as report_facts
+from complaints.reports import queries as reports
+from complaints.reports.regulator_export import regulator_statistics
+from complaints.schemas.keys import Permission
 from complaints.schemas.reports import ClusterKind, Dimension, LeagueBy
-from complaints.services import report_facts, reports
-from complaints.services.access import Principal, Scope
-from complaints.services.regulator_export import regulator_statistics
-from complaints.services.rulebook import load_rulebook
+from complaints.security.api_keys import Principal
 from complaints.settings import Settings
 
 DAYS = 365
@@ -48,7 +50,7 @@ PAGE = 20
 # A report still running after this long is reported as such rather than waited for.
 STATEMENT_TIMEOUT_MS = 60_000
 QUERY_CANCELED = "57014"
-ADMIN = Principal(key_id=0, name="bench", scopes=frozenset(Scope), unit_code=None)
+ADMIN = Principal(key_id=0, name="bench", scopes=frozenset(Permission), unit_code=None)
 
 Report = Callable[[AsyncSession], Awaitable[object]]
 
@@ -67,7 +69,7 @@ def last_quarter(today: datetime) -> str:
     return f"{today.year}-Q{quarter}" if quarter else f"{today.year - 1}-Q4"
 
 
-def report_calls(scope: reports.Scope, *, now: datetime, zone: ZoneInfo) -> dict[str, Report]:
+def report_calls(scope: reports.ReportScope, *, now: datetime, zone: ZoneInfo) -> dict[str, Report]:
     """Every report function, as the API calls it, over the year."""
     return {
         "summary": lambda s: reports.summary(s, scope=scope),

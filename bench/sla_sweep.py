@@ -42,12 +42,12 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from complaints.config_file import DEMO_CONFIG, load_config
+from complaints.configuration.apply import apply_config
+from complaints.configuration.config_file import DEMO_CONFIG, load_config
+from complaints.configuration.rulebook import load_rulebook
 from complaints.db import bulk, migrate
 from complaints.db.engine import create_engine, create_session_factory, unit_of_work
-from complaints.services.configuration import apply_config
-from complaints.services.rulebook import load_rulebook
-from complaints.services.sla import claim_query, sweep_once
+from complaints.deadlines.sweep import claim_query, sweep_once
 from complaints.settings import Settings
 
 DUE_SET = 500  # overdue clocks every measured tick sweeps (and rolls back)
@@ -254,7 +254,7 @@ def server() -> Iterator[str]:
     if url:
         yield url
         return
-    from complaints.embedded import embedded_services
+    from complaints.local.embedded import embedded_services
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench-", dir="/tmp"))
     try:

@@ -19,11 +19,11 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from complaints import queue
-from complaints.config_file import DEMO_CONFIG, load_config
+from complaints.configuration.apply import apply_config
+from complaints.configuration.config_file import DEMO_CONFIG, load_config
 from complaints.db import migrate
 from complaints.db.engine import SessionFactory, create_engine, create_session_factory, unit_of_work
-from complaints.services.configuration import apply_config
+from complaints.jobs import queue
 from complaints.settings import ChannelSettings, Settings
 from intake_api.app import create_app
 from tests.factories import ADMIN_KEY, TODAY, auth
@@ -51,7 +51,7 @@ def servers() -> Iterator[tuple[str, str]]:
     if database and redis:
         yield database, redis
         return
-    from complaints.embedded import embedded_services
+    from complaints.local.embedded import embedded_services
 
     # A short path: the servers' unix sockets live under it.
     data_dir = Path(tempfile.mkdtemp(prefix="ct-", dir="/tmp"))

@@ -5,9 +5,10 @@ from typing import Any
 
 from arq.worker import Worker
 
-from complaints import queue
 from complaints.db.engine import SessionFactory, unit_of_work
-from complaints.services.access import Scope, create_key
+from complaints.jobs import queue
+from complaints.schemas.keys import Permission
+from complaints.security.api_keys import create_key
 from complaints.settings import Settings
 from routing_worker.settings import WORKER
 
@@ -32,7 +33,7 @@ def auth(key: str) -> dict[str, str]:
 
 
 async def make_key(
-    sessions: SessionFactory, *, scopes: set[Scope], unit: str | None = None, name: str | None = None
+    sessions: SessionFactory, *, scopes: set[Permission], unit: str | None = None, name: str | None = None
 ) -> str:
     async with unit_of_work(sessions) as session:
         return await create_key(

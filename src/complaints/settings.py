@@ -91,7 +91,7 @@ class NotificationSettings(BaseSettings):
 
 
 class PiiSettings(BaseSettings):
-    """Keys that seal personal data at rest (complaints.pii): JSON, key id → secret."""
+    """Keys that seal personal data at rest (complaints.db.pii): JSON, key id → secret."""
 
     model_config = PREFIXED
 

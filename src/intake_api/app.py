@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from complaints import pii
+from complaints.db import pii
 from complaints.db.engine import create_engine, create_session_factory, unit_of_work
 from complaints.observability.logs import configure_logging
-from complaints.services.access import ensure_bootstrap_key
+from complaints.security.api_keys import ensure_bootstrap_key
 from complaints.settings import Settings
 from intake_api import metrics, openapi_spec, problems
 from intake_api.body_limit import BodyLimit
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, limits: ApiSettings | None = No
             application_name="complaints-api",
         )
         app.state.sessions = create_session_factory(engine)
-        # Personal data is sealed and matched with the keys from these settings (complaints.pii).
+        # Personal data is sealed and matched with the keys from these settings (complaints.db.pii).
         pii.install(pii.keyring_from(settings))
         app.state.identity_hasher = pii.hasher_from(settings)
         app.state.queue = QueueLink(settings.require_redis_url())

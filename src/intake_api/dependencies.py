@@ -11,10 +11,11 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints import queue
 from complaints.db import tenancy
 from complaints.errors import Forbidden, Unauthorized
-from complaints.services.access import Principal, Scope, authenticate
+from complaints.jobs import queue
+from complaints.schemas.keys import Permission
+from complaints.security.api_keys import Principal, authenticate
 from complaints.settings import Settings
 from intake_api.problems import Problem
 from intake_api.rate_limit import RateLimiter
@@ -42,7 +43,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer ck_...`")
 
 
-def require(*scopes: Scope, unbound: bool = False) -> Callable[..., Awaitable[Principal]]:
+def require(*scopes: Permission, unbound: bool = False) -> Callable[..., Awaitable[Principal]]:
     """The caller's key, which must carry every one of `scopes` (401, 429, 403 otherwise).
 
     A unit-bound key's session is restricted to its unit's rows from here on (row-level

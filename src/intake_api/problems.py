@@ -14,6 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
+from complaints.configuration.rulebook import NotConfigured
 from complaints.db.errors import is_unavailable
 from complaints.errors import (
     Conflict,
@@ -24,7 +25,6 @@ from complaints.errors import (
     TooManyRequests,
     Unauthorized,
 )
-from complaints.services.rulebook import NotConfigured
 from intake_api.body_limit import BodyTooLarge
 
 PROBLEM_JSON = "application/problem+json"

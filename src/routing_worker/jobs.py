@@ -5,18 +5,18 @@ from typing import Any, cast
 
 from arq import Retry
 
-from complaints import outbox
 from complaints.db.engine import unit_of_work
 from complaints.db.errors import is_unavailable
 from complaints.db.models import OutboxMessage
+from complaints.jobs import outbox
+from complaints.jobs.queue import ROUTING_QUEUE
+from complaints.jobs.worker_context import WorkerContext, close_context, open_context, utcnow
 from complaints.notifications.dispatch import deliver
 from complaints.notifications.senders import Senders, senders_from
 from complaints.observability.jobs import instrumented, record_queue_depth
-from complaints.queue import ROUTING_QUEUE
+from complaints.routing.receipts import ReceiptPolicy
+from complaints.routing.route_case import route_case as route
 from complaints.schemas.jobs import JobName, RouteCase, SendNotification
-from complaints.services.receipts import ReceiptPolicy
-from complaints.services.routing import route_case as route
-from complaints.worker_context import WorkerContext, close_context, open_context, utcnow
 from routing_worker.metrics import OUTBOX_LAG, OUTBOX_PENDING, ROUTED
 
 log = logging.getLogger(__name__)

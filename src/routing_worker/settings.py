@@ -4,7 +4,7 @@ from typing import Any
 
 from arq import cron, func
 
-from complaints.queue import ROUTING_QUEUE
+from complaints.jobs.queue import ROUTING_QUEUE
 from complaints.schemas.jobs import JobName
 from routing_worker.jobs import relay_outbox, route_case, send_notification, shutdown, startup
 

@@ -4,13 +4,13 @@ notices it queues."""
 import logging
 from typing import Any, cast
 
-from complaints import outbox
 from complaints.db.engine import unit_of_work
+from complaints.deadlines.sweep import SweepResult, sweep_once
+from complaints.jobs import outbox
+from complaints.jobs.queue import SLA_QUEUE
+from complaints.jobs.worker_context import WorkerContext, close_context, open_context, utcnow
 from complaints.observability.jobs import instrumented, record_queue_depth
-from complaints.queue import SLA_QUEUE
 from complaints.schemas.jobs import BreachNotice, JobName
-from complaints.services.sla import SweepResult, sweep_once
-from complaints.worker_context import WorkerContext, close_context, open_context, utcnow
 from sla_worker.metrics import BREACHED, WARNED
 
 log = logging.getLogger(__name__)

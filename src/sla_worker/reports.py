@@ -1,4 +1,4 @@
-"""Keeps the reports' snapshot (complaints.services.report_facts) at most
+"""Keeps the reports' snapshot (complaints.reports.facts) at most
 COMPLAINTS_REPORTS_REFRESH_SECONDS old. Checked every few seconds, taken only when due, so
 several SLA workers share the work: the first takes the snapshot, the rest find it fresh."""
 
@@ -7,8 +7,8 @@ from datetime import timedelta
 from typing import Any, cast
 
 from complaints.db.engine import unit_of_work
-from complaints.services import report_facts
-from complaints.worker_context import WorkerContext, utcnow
+from complaints.jobs.worker_context import WorkerContext, utcnow
+from complaints.reports import facts as report_facts
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from arq import cron, func
 
-from complaints.queue import SLA_QUEUE
+from complaints.jobs.queue import SLA_QUEUE
 from complaints.schemas.jobs import JobName
 from complaints.settings import Settings
 from sla_worker.jobs import holding_reply, notify_manager, shutdown, startup, sweep_deadlines

@@ -5,8 +5,8 @@ import logging
 from typing import Any, cast
 
 from complaints.db.engine import unit_of_work
-from complaints.services.escalation import sweep_unaccepted
-from complaints.worker_context import WorkerContext, utcnow
+from complaints.handling.escalation import sweep_unaccepted
+from complaints.jobs.worker_context import WorkerContext, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from complaints.db.engine import SessionFactory
 from complaints.db.models import Case, CaseEvent, OutboxMessage
-from complaints.services.access import Scope
+from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from tests.factories import make_key
 
@@ -32,7 +32,7 @@ async def count(sessions: SessionFactory, model: type[object]) -> int:
 async def test_pgbench_replays_the_intake_transaction(
     settings: Settings, sessions: SessionFactory, tmp_path: Path
 ) -> None:
-    key = await make_key(sessions, scopes=set(Scope))
+    key = await make_key(sessions, scopes=set(Permission))
     captured = await pgbench_script.capture(
         settings.require_database_url(), settings.require_redis_url(), key, harness.BODY
     )

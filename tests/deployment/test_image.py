@@ -61,7 +61,7 @@ def test_the_image_is_multi_stage_slim_pinned_and_non_root() -> None:
 
 def test_the_health_check_and_entrypoint_serve_every_role() -> None:
     found = dict(instructions())
-    assert "complaints.healthcheck" in found["HEALTHCHECK"]
+    assert "complaints.jobs.healthcheck" in found["HEALTHCHECK"]
     assert '"entrypoint"' in found["ENTRYPOINT"]
     assert found["CMD"] == '["api"]'
     cases = re.findall(r"^\s*([a-z-]+)\)", ENTRYPOINT.read_text(), flags=re.MULTILINE)
@@ -102,7 +102,7 @@ def test_the_api_factory_the_entrypoint_names_resolves() -> None:
 @pytest.mark.parametrize("role", ["migrate", "config"])
 def test_one_shot_roles_are_healthy_by_definition(role: str) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "complaints.healthcheck", role], capture_output=True, text=True
+        [sys.executable, "-m", "complaints.jobs.healthcheck", role], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
 
@@ -112,7 +112,10 @@ def test_the_health_check_takes_the_role_the_entrypoint_wrote(tmp_path: Path) ->
     role_file.write_text("api\n")
     env = {**os.environ, "COMPLAINTS_ROLE_FILE": str(role_file), "PORT": "9"}  # nothing listens on 9
     done = subprocess.run(
-        [sys.executable, "-m", "complaints.healthcheck"], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "complaints.jobs.healthcheck"],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert done.returncode == 1
     assert done.stdout.strip() == "api: unhealthy"

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from complaints.db.engine import SessionFactory, unit_of_work
-from complaints.services import report_facts
+from complaints.reports import facts as report_facts
 from complaints.settings import Settings
 from tests.e2e.test_web_browser import CHROMIUM, CHROMIUM_ARGS, pytestmark, server
 from tests.factories import ADMIN_KEY

@@ -33,7 +33,9 @@ def first_start(scratch_database: str, redis_url: str, tmp_path: Path) -> Iterat
         "COMPLAINTS_DEMO_HISTORY_CASES": str(HISTORY),
     }
     env.pop("COMPLAINTS_BOOTSTRAP_API_KEY", None)
-    process = subprocess.Popen([sys.executable, "-m", "complaints.cli", "up", "--port", str(port)], env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "complaints.cli.main", "up", "--port", str(port)], env=env
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: _ready(base, process), timeout=120, what="complaints up", interval=0.3)

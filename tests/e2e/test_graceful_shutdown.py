@@ -27,7 +27,7 @@ ENTRYPOINT = Path(__file__).resolve().parents[2] / "docker" / "entrypoint.sh"
 
 def healthcheck(env: dict[str, str]) -> int:
     return subprocess.run(
-        [sys.executable, "-m", "complaints.healthcheck"], env=env, capture_output=True
+        [sys.executable, "-m", "complaints.jobs.healthcheck"], env=env, capture_output=True
     ).returncode
 
 

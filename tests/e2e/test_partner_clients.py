@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from complaints.db.engine import SessionFactory, unit_of_work
-from complaints.services.access import ensure_bootstrap_key
+from complaints.security.api_keys import ensure_bootstrap_key
 from complaints.settings import Settings
 from tests.factories import ADMIN_KEY
 from tests.live_api import LiveApi, running_api

@@ -16,7 +16,7 @@ from schemathesis.config._checks import (
 )
 
 from complaints.db.engine import SessionFactory, unit_of_work
-from complaints.services.access import ensure_bootstrap_key
+from complaints.security.api_keys import ensure_bootstrap_key
 from complaints.settings import Settings as AppSettings
 from tests.factories import ADMIN_KEY, auth
 from tests.live_api import LiveApi, running_api

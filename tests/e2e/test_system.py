@@ -37,7 +37,9 @@ def system(settings: Settings, sessions: SessionFactory) -> Iterator[tuple[subpr
         # Receipts (the development sender) and generated secrets: not into the work tree.
         "COMPLAINTS_DATA_DIR": str(settings.data_dir),
     }
-    process = subprocess.Popen([sys.executable, "-m", "complaints.cli", "up", "--port", str(port)], env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "complaints.cli.main", "up", "--port", str(port)], env=env
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:

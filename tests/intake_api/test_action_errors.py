@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from complaints.db.engine import SessionFactory
-from complaints.services.access import Scope
+from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from tests.assertions import assert_problem
 from tests.factories import auth, make_key
@@ -74,7 +74,7 @@ async def test_another_branchs_case_is_a_404_and_untouched(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, action: str
 ) -> None:
     number = await routed(client, settings)  # HQ-CARD's case
-    branch = await make_key(sessions, scopes={Scope.HANDLE, Scope.READ}, unit="BR-001")
+    branch = await make_key(sessions, scopes={Permission.HANDLE, Permission.READ}, unit="BR-001")
 
     response = await client.post(
         f"/v1/complaints/{number}/{action}", json=valid_body(action), headers=auth(branch)
@@ -88,7 +88,7 @@ async def test_a_branch_acts_on_its_own_cases(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory
 ) -> None:
     number = await routed(client, settings, content="柜员态度很差", demand="道歉", branch_code="BR-001")
-    branch = await make_key(sessions, scopes={Scope.HANDLE, Scope.READ}, unit="BR-001")
+    branch = await make_key(sessions, scopes={Permission.HANDLE, Permission.READ}, unit="BR-001")
 
     response = await client.post(
         f"/v1/complaints/{number}/accept", json={"actor": "E001"}, headers=auth(branch)
@@ -106,7 +106,7 @@ async def test_a_key_without_the_handle_scope_is_a_403(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, action: str
 ) -> None:
     number = await routed(client, settings)
-    reader = await make_key(sessions, scopes={Scope.READ, Scope.INTAKE})
+    reader = await make_key(sessions, scopes={Permission.READ, Permission.INTAKE})
 
     response = await client.post(
         f"/v1/complaints/{number}/{action}", json=valid_body(action), headers=auth(reader)
@@ -318,7 +318,7 @@ async def test_merging_into_another_branchs_case_is_a_422_that_reveals_nothing(
     own = await routed(
         client, settings, content="柜员态度很差", demand="道歉", branch_code="BR-001", external_ref="C2"
     )
-    branch = await make_key(sessions, scopes={Scope.HANDLE, Scope.READ}, unit="BR-001")
+    branch = await make_key(sessions, scopes={Permission.HANDLE, Permission.READ}, unit="BR-001")
 
     response = await client.post(f"/v1/complaints/{own}/merge", json={"into": hq}, headers=auth(branch))
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from complaints.db.engine import SessionFactory
-from complaints.services.access import Scope
+from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from tests.factories import auth, make_key
 from tests.intake_api.handling import accepted, clocks, due, events, last_event, ok, resolved, routed
@@ -375,7 +375,7 @@ async def test_a_key_named_after_a_person_acts_as_that_person(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory
 ) -> None:
     number = await routed(client, settings)
-    key = await make_key(sessions, scopes={Scope.HANDLE, Scope.READ}, name="CC002")
+    key = await make_key(sessions, scopes={Permission.HANDLE, Permission.READ}, name="CC002")
 
     response = await client.post(f"/v1/complaints/{number}/accept", headers=auth(key))
 

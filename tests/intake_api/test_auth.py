@@ -9,7 +9,7 @@ from sqlalchemy import select, text, update
 
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import ApiKey, Case, CaseEvent, IdempotencyKey, OutboxMessage
-from complaints.services.access import Scope
+from complaints.schemas.keys import Permission
 from tests.assertions import assert_problem, count
 from tests.factories import ADMIN_KEY, auth, complaint, make_key
 
@@ -78,7 +78,7 @@ async def test_an_unknown_key_is_a_401_problem(client: httpx.AsyncClient, sessio
 
 
 async def test_a_revoked_key_is_a_401_problem(client: httpx.AsyncClient, sessions: SessionFactory) -> None:
-    key = await make_key(sessions, scopes={Scope.INTAKE, Scope.READ})
+    key = await make_key(sessions, scopes={Permission.INTAKE, Permission.READ})
     assert (await client.get("/v1/complaints", headers=auth(key))).status_code == 200
     async with unit_of_work(sessions) as session:
         await session.execute(
@@ -108,7 +108,7 @@ async def test_an_unauthenticated_caller_learns_nothing_about_the_body_schema(
 async def test_a_key_without_the_intake_scope_may_not_post(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    key = await make_key(sessions, scopes={Scope.READ, Scope.HANDLE, Scope.PII_READ})
+    key = await make_key(sessions, scopes={Permission.READ, Permission.HANDLE, Permission.PII_READ})
 
     response = await client.post("/v1/complaints", json=complaint(), headers=auth(key))
 
@@ -120,7 +120,7 @@ async def test_a_key_without_the_intake_scope_may_not_post(
 async def test_a_key_without_the_read_scope_may_not_read(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    key = await make_key(sessions, scopes={Scope.INTAKE})
+    key = await make_key(sessions, scopes={Permission.INTAKE})
     posted = await client.post("/v1/complaints", json=complaint(), headers=auth(key))
     assert posted.status_code == 201, posted.text
     number = posted.json()["case_number"]
@@ -131,7 +131,7 @@ async def test_a_key_without_the_read_scope_may_not_read(
 
 async def test_a_read_only_key_can_read_cases(client: httpx.AsyncClient, sessions: SessionFactory) -> None:
     number = (await client.post("/v1/complaints", json=complaint())).json()["case_number"]
-    key = await make_key(sessions, scopes={Scope.READ})
+    key = await make_key(sessions, scopes={Permission.READ})
 
     one = await client.get(f"/v1/complaints/{number}", headers=auth(key))
     listed = await client.get("/v1/complaints", headers=auth(key))
@@ -146,7 +146,7 @@ async def test_a_read_only_key_can_read_cases(client: httpx.AsyncClient, session
 
 
 async def test_a_read_only_key_may_not_post(client: httpx.AsyncClient, sessions: SessionFactory) -> None:
-    key = await make_key(sessions, scopes={Scope.READ})
+    key = await make_key(sessions, scopes={Permission.READ})
 
     response = await client.post("/v1/complaints", json=complaint(), headers=auth(key))
 
@@ -160,7 +160,7 @@ async def test_a_read_only_key_may_not_post(client: httpx.AsyncClient, sessions:
 async def test_keys_are_stored_only_as_a_sha256_hash(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    key = await make_key(sessions, scopes={Scope.READ}, unit="BR-002", name="branch-two")
+    key = await make_key(sessions, scopes={Permission.READ}, unit="BR-002", name="branch-two")
     # The key works, so what is stored is enough to recognise it.
     assert (await client.get("/v1/complaints", headers=auth(key))).status_code == 200
 

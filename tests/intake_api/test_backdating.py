@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from complaints.db.engine import SessionFactory
 from complaints.db.models import Case, CaseEvent
-from complaints.services.access import Scope
+from complaints.schemas.keys import Permission
 from tests.assertions import assert_nothing_written, assert_problem
 from tests.factories import at, auth, complaint, make_key
 
@@ -32,7 +32,7 @@ async def stored_case(sessions: SessionFactory, case_number: str) -> Case:
 
 @pytest.fixture
 async def backdater(sessions: SessionFactory) -> str:
-    return await make_key(sessions, scopes={Scope.INTAKE, Scope.INTAKE_BACKDATE}, name="mail-room")
+    return await make_key(sessions, scopes={Permission.INTAKE, Permission.INTAKE_BACKDATE}, name="mail-room")
 
 
 @pytest.mark.parametrize("channel", ["letter", "walk_in", "regulator"])
@@ -63,7 +63,7 @@ async def test_a_staff_entered_complaint_may_be_backdated_with_the_scope(
 async def test_backdating_without_the_backdate_scope_is_a_403_problem(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    key = await make_key(sessions, scopes={Scope.INTAKE, Scope.READ, Scope.PII_READ})
+    key = await make_key(sessions, scopes={Permission.INTAKE, Permission.READ, Permission.PII_READ})
 
     response = await client.post(
         "/v1/complaints",

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from complaints.db.engine import SessionFactory
-from complaints.services.access import Scope
+from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from intake_api.app import create_app
 from intake_api.dependencies import SessionDep
@@ -126,9 +126,9 @@ async def test_an_unexpected_error_is_a_generic_500_problem(edge: httpx.AsyncCli
 async def test_bad_credentials_scopes_and_objects(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    reader = await make_key(sessions, scopes={Scope.READ})
+    reader = await make_key(sessions, scopes={Permission.READ})
     number = (await client.post("/v1/complaints", json=complaint())).json()["case_number"]
-    branch = await make_key(sessions, scopes={Scope.READ, Scope.HANDLE}, unit="BR-003")
+    branch = await make_key(sessions, scopes={Permission.READ, Permission.HANDLE}, unit="BR-003")
 
     assert_problem(await client.get("/v1/complaints", headers={"Authorization": ""}), 401)
     assert_problem(await client.get("/v1/complaints", headers=auth("ck_unknown")), 401)

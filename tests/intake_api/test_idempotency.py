@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from complaints.db.engine import SessionFactory
 from complaints.db.models import ApiKey, Case, CaseEvent, IdempotencyKey, OutboxMessage
-from complaints.services.access import Scope
+from complaints.schemas.keys import Permission
 from tests.assertions import assert_problem, count
 from tests.factories import auth, complaint, make_key
 
@@ -82,8 +82,8 @@ async def test_the_same_key_with_a_different_body_is_a_422_problem(
 async def test_the_same_key_from_two_api_keys_opens_two_cases(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    one = await make_key(sessions, scopes={Scope.INTAKE}, name="vendor-one")
-    two = await make_key(sessions, scopes={Scope.INTAKE}, name="vendor-two")
+    one = await make_key(sessions, scopes={Permission.INTAKE}, name="vendor-one")
+    two = await make_key(sessions, scopes={Permission.INTAKE}, name="vendor-two")
 
     first = await post(client, complaint(), key="CALL-0001", api_key=one)
     second = await post(client, complaint(), key="CALL-0001", api_key=two)

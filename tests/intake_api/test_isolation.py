@@ -16,13 +16,13 @@ from sqlalchemy import func, select, update
 
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import Case, CaseEvent, OrgUnit
-from complaints.services.access import Scope
+from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from intake_api.app import create_app
 from tests.factories import ADMIN_KEY, auth, complaint, make_key
 
 # Everything but administration, so that a 403 never stands in for the 404.
-BRANCH_SCOPES = {s for s in Scope if s is not Scope.ADMIN}
+BRANCH_SCOPES = {s for s in Permission if s is not Permission.ADMIN}
 CASE_PATH = re.compile(r"\{case_number\}")
 
 

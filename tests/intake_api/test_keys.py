@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import ApiKey
-from complaints.services.access import Scope
+from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from tests.assertions import assert_problem
 from tests.factories import auth, complaint, make_key
@@ -114,9 +114,9 @@ async def test_key_requests_that_cannot_be_honoured(
 async def test_administration_needs_the_admin_scope_and_a_key_bound_to_no_unit(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    reader = await make_key(sessions, scopes={Scope.READ, Scope.INTAKE, Scope.PII_READ})
+    reader = await make_key(sessions, scopes={Permission.READ, Permission.INTAKE, Permission.PII_READ})
     # Not issuable through the API, but a wrong row must still not open administration.
-    bound_admin = await make_key(sessions, scopes={Scope.ADMIN}, unit="BR-001")
+    bound_admin = await make_key(sessions, scopes={Permission.ADMIN}, unit="BR-001")
 
     for key in (reader, bound_admin):
         assert_problem(await client.get("/v1/admin/keys", headers=auth(key)), 403)
@@ -127,7 +127,7 @@ async def test_administration_needs_the_admin_scope_and_a_key_bound_to_no_unit(
 async def test_last_use_is_recorded_at_most_once_a_minute(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    key = await make_key(sessions, scopes={Scope.READ}, name="reader")
+    key = await make_key(sessions, scopes={Permission.READ}, name="reader")
     assert (await stored(sessions, "reader")).last_used_at is None
 
     assert (await client.get("/v1/complaints", headers=auth(key))).status_code == 200
@@ -148,7 +148,7 @@ async def test_last_use_is_recorded_at_most_once_a_minute(
 def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COMPLAINTS_DATABASE_URL": settings.require_database_url()}
     return subprocess.run(
-        [sys.executable, "-m", "complaints.cli", "keys", *args],
+        [sys.executable, "-m", "complaints.cli.main", "keys", *args],
         env=env,
         capture_output=True,
         text=True,

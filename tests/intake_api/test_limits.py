@@ -10,7 +10,7 @@ import pytest
 from arq import ArqRedis
 
 from complaints.db.engine import SessionFactory
-from complaints.services.access import Scope
+from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from intake_api.app import create_app
 from intake_api.settings import ApiSettings, SecuritySettings
@@ -60,7 +60,7 @@ def assert_too_many(response: httpx.Response) -> None:
 async def test_a_key_over_its_limit_gets_429_with_retry_after(
     per_key: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    other = await make_key(sessions, scopes={Scope.READ})
+    other = await make_key(sessions, scopes={Permission.READ})
     for _ in range(3):
         assert (await per_key.get("/v1/complaints")).status_code == 200
 

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import Case, Deadline
-from complaints.services.access import Scope
+from complaints.schemas.keys import Permission
 from tests.factories import TODAY, at, auth, complaint, make_key
 
 PROBLEM_JSON = "application/problem+json"
@@ -232,8 +232,8 @@ async def test_pages_stay_stable_while_cases_arrive(client: httpx.AsyncClient) -
 async def test_a_branch_key_sees_only_its_own_and_its_assigned_cases(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    branch = await make_key(sessions, scopes={Scope.READ, Scope.INTAKE}, unit="BR-002")
-    neighbour = await make_key(sessions, scopes={Scope.READ, Scope.INTAKE}, unit="BR-001")
+    branch = await make_key(sessions, scopes={Permission.READ, Permission.INTAKE}, unit="BR-002")
+    neighbour = await make_key(sessions, scopes={Permission.READ, Permission.INTAKE}, unit="BR-001")
     submitted = await open_case(client, key=branch, external_ref="BR2-CALL")
     assigned = await open_case(client, external_ref="HQ-1")
     elsewhere = await open_case(client, external_ref="HQ-2")
@@ -281,7 +281,7 @@ async def personal_case(client: httpx.AsyncClient) -> str:
 async def test_a_key_without_pii_read_sees_masked_personal_data(
     client: httpx.AsyncClient, sessions: SessionFactory, personal_case: str
 ) -> None:
-    key = await make_key(sessions, scopes={Scope.READ})
+    key = await make_key(sessions, scopes={Permission.READ})
 
     one = (await client.get(f"/v1/complaints/{personal_case}", headers=auth(key))).json()
     page = (await client.get("/v1/complaints", headers=auth(key))).json()
@@ -299,7 +299,7 @@ async def test_a_key_without_pii_read_sees_masked_personal_data(
 async def test_a_key_with_pii_read_sees_the_full_personal_data(
     client: httpx.AsyncClient, sessions: SessionFactory, personal_case: str
 ) -> None:
-    key = await make_key(sessions, scopes={Scope.READ, Scope.PII_READ})
+    key = await make_key(sessions, scopes={Permission.READ, Permission.PII_READ})
 
     one = (await client.get(f"/v1/complaints/{personal_case}", headers=auth(key))).json()
     page = (await client.get("/v1/complaints", headers=auth(key))).json()
@@ -311,7 +311,7 @@ async def test_a_key_with_pii_read_sees_the_full_personal_data(
 async def test_the_intake_answer_is_masked_for_a_key_without_pii_read(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    key = await make_key(sessions, scopes={Scope.INTAKE})
+    key = await make_key(sessions, scopes={Permission.INTAKE})
 
     response = await client.post("/v1/complaints", json=complaint(complainant=PERSON), headers=auth(key))
 

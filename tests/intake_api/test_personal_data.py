@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from complaints.db.engine import SessionFactory
 from complaints.db.models import ApiKey, Case, CaseEvent, PersonalDataRead
-from complaints.services.access import Scope
+from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from tests.assertions import assert_problem
 from tests.factories import auth, complaint, make_key, run_routing_worker
@@ -46,7 +46,7 @@ async def test_without_pii_read_personal_data_is_masked_and_nothing_is_recorded(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
     number = await file(client, PERSON, "M1")
-    reader = await make_key(sessions, scopes={Scope.READ}, name="masked-reader")
+    reader = await make_key(sessions, scopes={Permission.READ}, name="masked-reader")
 
     one = (await client.get(f"/v1/complaints/{number}", headers=auth(reader))).json()
     listed = (await client.get("/v1/complaints", headers=auth(reader))).json()["items"]
@@ -68,7 +68,7 @@ async def test_every_unmasked_read_is_recorded_with_who_and_which_fields(
     first = await file(client, PERSON, "R1")
     second = await file(client, {"phone": OTHER["phone"]}, "R2")
     anonymous = await file(client, {}, "R3")
-    reader = await make_key(sessions, scopes={Scope.READ, Scope.PII_READ}, name="pii-reader")
+    reader = await make_key(sessions, scopes={Permission.READ, Permission.PII_READ}, name="pii-reader")
 
     one = (await client.get(f"/v1/complaints/{first}", headers=auth(reader))).json()
     assert one["complainant"] == PERSON
@@ -109,8 +109,8 @@ async def test_export_finds_every_case_of_a_person_by_any_identifier(
 async def test_data_subject_requests_need_an_unbound_admin_key_and_an_identifier(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    admin_without_pii = await make_key(sessions, scopes={Scope.ADMIN})
-    branch = await make_key(sessions, scopes=set(Scope) - {Scope.ADMIN}, unit="BR-001")
+    admin_without_pii = await make_key(sessions, scopes={Permission.ADMIN})
+    branch = await make_key(sessions, scopes=set(Permission) - {Permission.ADMIN}, unit="BR-001")
 
     assert_problem(await client.post("/v1/admin/data-subjects/export", json={}), 422)
     assert_problem(

@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from complaints.db.engine import SessionFactory, unit_of_work
-from complaints.services import report_facts
-from complaints.services.access import Scope
+from complaints.reports import facts as report_facts
+from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from tests.assertions import assert_problem
 from tests.factories import auth, make_key
@@ -222,7 +222,7 @@ async def test_no_personal_data_in_either_file(client: httpx.AsyncClient, quarte
 async def test_a_unit_bound_key_counts_its_unit_only(
     client: httpx.AsyncClient, sessions: SessionFactory, quarter: dict[str, Any]
 ) -> None:
-    branch = await make_key(sessions, scopes={Scope.REPORTS}, unit="BR-001")
+    branch = await make_key(sessions, scopes={Permission.REPORTS}, unit="BR-001")
     label = quarter["label"]
 
     response = await client.get(f"/v1/reports/regulator/{label}", headers=auth(branch))
@@ -274,6 +274,6 @@ async def test_a_bad_format_is_a_422(client: httpx.AsyncClient) -> None:
 async def test_the_export_needs_the_reports_scope(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    reader = await make_key(sessions, scopes={Scope.READ})
+    reader = await make_key(sessions, scopes={Permission.READ})
 
     assert_problem(await client.get("/v1/reports/regulator/2026", headers=auth(reader)), 403)

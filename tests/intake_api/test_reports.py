@@ -1,6 +1,6 @@
 """`/v1/reports/...` over HTTP: real cases through intake and routing, the demo bank's targets,
 and bad input answered with what would have been allowed. The measures themselves are
-checked on hand-built cases in tests/complaints/services/test_report_measures.py."""
+checked on hand-built cases in tests/complaints/reports/test_report_measures.py."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from complaints.db.engine import SessionFactory, unit_of_work
+from complaints.reports import facts as report_facts
+from complaints.schemas.keys import Permission
 from complaints.schemas.reports import Dimension
-from complaints.services import report_facts
-from complaints.services.access import Scope
 from complaints.settings import Settings
 from tests.assertions import assert_problem
 from tests.factories import auth, make_key
@@ -90,7 +90,7 @@ async def test_every_report_answers(client: httpx.AsyncClient, two_cases: list[s
 async def test_a_branch_key_reports_on_its_own_cases(
     client: httpx.AsyncClient, sessions: SessionFactory, two_cases: list[str]
 ) -> None:
-    key = await make_key(sessions, scopes={Scope.REPORTS}, unit="BR-001")
+    key = await make_key(sessions, scopes={Permission.REPORTS}, unit="BR-001")
 
     response = await client.get("/v1/reports/summary", headers=auth(key))
 
@@ -98,7 +98,7 @@ async def test_a_branch_key_reports_on_its_own_cases(
 
 
 async def test_reports_need_the_reports_scope(client: httpx.AsyncClient, sessions: SessionFactory) -> None:
-    key = await make_key(sessions, scopes={Scope.READ, Scope.HANDLE})
+    key = await make_key(sessions, scopes={Permission.READ, Permission.HANDLE})
 
     assert_problem(await client.get("/v1/reports/summary", headers=auth(key)), 403)
 

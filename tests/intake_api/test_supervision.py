@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from complaints.db.engine import SessionFactory
-from complaints.services.access import Scope
+from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from tests.assertions import assert_problem
 from tests.factories import auth, make_key
@@ -99,7 +99,7 @@ async def test_a_branch_counts_only_its_own_cases(
     await routed(
         client, settings, content="柜员态度很差", demand="道歉", branch_code="BR-001", external_ref="CALL-9"
     )
-    branch = await make_key(sessions, scopes={Scope.READ}, unit="BR-001")
+    branch = await make_key(sessions, scopes={Permission.READ}, unit="BR-001")
 
     counts = (await client.get("/v1/complaints/counts", headers=auth(branch))).json()
 
@@ -107,7 +107,7 @@ async def test_a_branch_counts_only_its_own_cases(
 
 
 async def test_counts_need_the_read_scope(client: httpx.AsyncClient, sessions: SessionFactory) -> None:
-    handler_only = await make_key(sessions, scopes={Scope.HANDLE})
+    handler_only = await make_key(sessions, scopes={Permission.HANDLE})
 
     assert_problem(await client.get("/v1/complaints/counts", headers=auth(handler_only)), 403)
 

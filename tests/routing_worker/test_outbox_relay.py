@@ -6,10 +6,10 @@ import httpx
 from arq import ArqRedis
 from sqlalchemy import select
 
-from complaints import outbox
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import OutboxMessage
-from complaints.queue import ROUTING_QUEUE
+from complaints.jobs import outbox
+from complaints.jobs.queue import ROUTING_QUEUE
 from complaints.settings import Settings
 from intake_api.app import create_app
 from tests.factories import ADMIN_KEY, auth, complaint, run_routing_worker

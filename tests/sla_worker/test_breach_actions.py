@@ -9,11 +9,12 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from complaints.configuration.rulebook import load_rulebook
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import Case, CaseEvent, Deadline, OutboxMessage
+from complaints.deadlines.sweep import SweepResult, sweep_once
+from complaints.domain.rulebook import Rulebook
 from complaints.domain.vocabulary import BreachAction, DeadlineKind, DeadlineState
-from complaints.services.rulebook import Rulebook, load_rulebook
-from complaints.services.sla import SweepResult, sweep_once
 from complaints.settings import Settings
 from sla_worker.jobs import holding_reply, notify_manager
 from tests.factories import complaint, run_routing_worker

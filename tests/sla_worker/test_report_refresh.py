@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import ReportRefresh, report_case_facts
-from complaints.services import report_facts
+from complaints.reports import facts as report_facts
 from complaints.settings import Settings
 from sla_worker.jobs import shutdown, startup
 from sla_worker.reports import refresh_reports

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from sqlalchemy import func, select
 
+from complaints.configuration.rulebook import load_rulebook
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import Case, CaseEvent, Deadline
-from complaints.services.rulebook import load_rulebook
-from complaints.services.sla import SweepResult, sweep_once
+from complaints.deadlines.sweep import SweepResult, sweep_once
 from complaints.settings import Settings
 from tests.factories import complaint, run_routing_worker
 

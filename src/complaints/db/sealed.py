@@ -1,6 +1,6 @@
 """Column types that seal personal data on the way into Postgres and open it on the way out.
 
-Code reads and writes plain values; the table holds only envelopes (complaints.pii). A sealed
+Code reads and writes plain values; the table holds only envelopes (complaints.db.pii). A sealed
 column cannot be compared in SQL — every sealing uses a fresh nonce — so look people up by
 their keyed hashes (the `*_hash` columns), never by `column == value`.
 """
@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Dialect, Text
 from sqlalchemy.types import TypeDecorator
 
-from complaints import pii
+from complaints.db import pii
 
 
 class SealedText(TypeDecorator[str]):

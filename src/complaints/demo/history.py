@@ -26,6 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from complaints.db import bulk
 from complaints.db.models import Case
 from complaints.domain import routing
+from complaints.domain.assignment import pick_handler
+from complaints.domain.rulebook import Rulebook
 from complaints.domain.vocabulary import (
     BusinessType,
     Cause,
@@ -37,12 +39,11 @@ from complaints.domain.vocabulary import (
     Source,
     Status,
 )
-from complaints.services import report_facts
-from complaints.services.repeats import GROUP_MIN_COMPLAINANTS, REPEAT_WINDOW, Duplicates, to_original_unit
-from complaints.services.resolution import KEPT_BY_PROPOSAL
-from complaints.services.routing import ACTOR as ROUTER
-from complaints.services.routing import ROUTED_CLOCKS, pick_handler
-from complaints.services.rulebook import Rulebook
+from complaints.handling.resolution import KEPT_BY_PROPOSAL
+from complaints.reports import facts as report_facts
+from complaints.routing.repeats import GROUP_MIN_COMPLAINANTS, REPEAT_WINDOW, Duplicates, to_original_unit
+from complaints.routing.route_case import ACTOR as ROUTER
+from complaints.routing.route_case import ROUTED_CLOCKS
 
 from . import history_mix as mix_of
 from .history_mix import MIX, Mix

@@ -9,8 +9,11 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from complaints.deadlines.clocks import plan_for
+from complaints.deadlines.sweep import ACTOR as SWEEPER
 from complaints.domain.clocks import PlannedClock, describe
 from complaints.domain.deadlines import PeriodUnit, due_at, warning_times
+from complaints.domain.rulebook import Rulebook
 from complaints.domain.vocabulary import (
     BreachAction,
     DeadlineKind,
@@ -20,10 +23,7 @@ from complaints.domain.vocabulary import (
     Severity,
     Status,
 )
-from complaints.services.clocks import plan_for
-from complaints.services.escalation import ACTOR as ESCALATION
-from complaints.services.rulebook import Rulebook
-from complaints.services.sla import ACTOR as SWEEPER
+from complaints.handling.escalation import ACTOR as ESCALATION
 
 from . import history_mix as mix_of
 

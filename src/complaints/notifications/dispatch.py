@@ -11,9 +11,9 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints import outbox
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import Notification, OutboxMessage
+from complaints.jobs import outbox
 from complaints.notifications.messages import Outbound, PermanentSendError
 from complaints.notifications.senders import Senders
 

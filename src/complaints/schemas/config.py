@@ -16,6 +16,7 @@ from pydantic import (
 
 from complaints.domain.calendar import BusinessHours
 from complaints.domain.deadlines import Period, PeriodUnit
+from complaints.domain.rulebook import DEFAULT_ON_BREACH
 from complaints.domain.vocabulary import (
     BreachAction,
     BusinessType,
@@ -121,7 +122,6 @@ BreachActions = Annotated[
     AfterValidator(_no_repeats),
     Field(description="What a breach sets off, in order: " + ", ".join(BreachAction)),
 ]
-DEFAULT_ON_BREACH = [BreachAction.ESCALATE, BreachAction.NOTIFY_MANAGER]
 
 
 class ClockConfig(Strict):
@@ -172,7 +172,7 @@ class WarnThresholds(Strict):
 class SlaConfig(WarnThresholds):
     clocks: dict[DeadlineKind, ClockConfig]
     # For every clock without its own `on_breach`, promises and upstream deadlines included.
-    on_breach: BreachActions = DEFAULT_ON_BREACH
+    on_breach: BreachActions = list(DEFAULT_ON_BREACH)
 
 
 def _calendar_date(value: object) -> object:

@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from complaints.services.inbound import ChannelIntake
-from complaints.services.rulebook import RulebookCache
+from complaints.configuration.rulebook import RulebookCache
+from complaints.intake.inbound import ChannelIntake
 from complaints.settings import Settings
 
 

@@ -7,8 +7,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.channels import MessageRejected
-from complaints.services import inbound
-from complaints.services.email_intake import receive_email
+from complaints.intake import inbound
+from complaints.intake.email import receive_email
 from intake_api.channels import results
 from intake_api.channels.deps import ChannelIntakeDep
 from intake_api.channels.results import RESPONSES

@@ -8,10 +8,10 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints import outbox
 from complaints.channels import MessageRejected
+from complaints.intake import inbound
+from complaints.jobs import outbox
 from complaints.schemas.channels import ChannelOutcome, ChannelResult
-from complaints.services import inbound
 from intake_api.problems import problem
 
 STATUS = {

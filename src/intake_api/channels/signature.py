@@ -6,8 +6,8 @@ import hmac
 from fastapi import Request
 from pydantic import SecretStr
 
+from complaints.configuration.rulebook import NotConfigured
 from complaints.errors import Unauthorized
-from complaints.services.rulebook import NotConfigured
 
 HEADER = "X-Signature"
 

@@ -11,9 +11,9 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.channels import MessageRejected
+from complaints.intake import inbound
+from complaints.intake.sms import receive_sms
 from complaints.schemas.channels import SmsInbound
-from complaints.services import inbound
-from complaints.services.sms_intake import receive_sms
 from intake_api.channels import results
 from intake_api.channels.deps import ChannelIntakeDep, RulebooksDep
 from intake_api.channels.results import RESPONSES

@@ -19,16 +19,16 @@ from sqlalchemy.exc import DBAPIError
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
-from complaints import outbox
 from complaints.db.engine import unit_of_work
 from complaints.domain import attachments as attachment_rules
 from complaints.domain.attachments import IncomingFile
 from complaints.domain.vocabulary import Channel
 from complaints.errors import InvalidInput
-from complaints.keys import secret_bytes
+from complaints.intake import public_view as public
+from complaints.intake.inbound import ChannelIntake, open_public_case
+from complaints.jobs import outbox
 from complaints.schemas.complaint import ComplaintCreate
-from complaints.services import public
-from complaints.services.inbound import ChannelIntake, open_public_case
+from complaints.secrets import secret_bytes
 from complaints.settings import Settings
 from intake_api.body_limit import BodyTooLarge
 from intake_api.channels import rate_limit

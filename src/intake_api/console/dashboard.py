@@ -2,7 +2,7 @@
 
 Volume trend, timeliness against its target, callback satisfaction, the Pareto of causes and a
 heat map of branches × business types, over the last days (30 by default) of what the person
-sees. The figures come from the report snapshot (complaints.services.report_facts), so they
+sees. The figures come from the report snapshot (complaints.reports.facts), so they
 are as old as its `as_of`.
 """
 
@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.domain.measures import Measure
 from complaints.domain.report_window import Grain, window
+from complaints.reports import facts as report_facts
+from complaints.reports import queries as reports
 from complaints.schemas.reports import Dimension
-from complaints.services import report_facts, reports
 from intake_api.console import charts, desk
 from intake_api.console.i18n import Words, language
 
@@ -36,7 +37,7 @@ class Figure:
     rows: list[tuple[str, ...]]
 
 
-async def _heat(db: AsyncSession, scope: reports.Scope, words: Words) -> Figure:
+async def _heat(db: AsyncSession, scope: reports.ReportScope, words: Words) -> Figure:
     """Branches × (classified) business types."""
     crossed = await reports.matrix(db, scope=scope, rows=Dimension.BRANCH, columns=Dimension.BUSINESS_TYPE)
     counts = {(cell.row, cell.column): cell.volume for cell in crossed.cells if cell.column is not None}
@@ -57,7 +58,7 @@ async def _heat(db: AsyncSession, scope: reports.Scope, words: Words) -> Figure:
     )
 
 
-async def _figures(db: AsyncSession, scope: reports.Scope, words: Words, grain: Grain) -> list[Figure]:
+async def _figures(db: AsyncSession, scope: reports.ReportScope, words: Words, grain: Grain) -> list[Figure]:
     summary = await reports.summary(db, scope=scope)
     trend = await reports.trend(db, scope=scope, grain=grain, dimension=None)
     causes = await reports.pareto(db, scope=scope)

@@ -17,10 +17,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.db import tenancy
-from complaints.services import staff as staff_accounts
-from complaints.services.access import Principal
-from complaints.services.acting import person
-from complaints.services.rulebook import Person, Rulebook
+from complaints.domain.rulebook import Person, Rulebook
+from complaints.handling.acting import person
+from complaints.security import staff as staff_accounts
+from complaints.security.api_keys import Principal
 from complaints.settings import Settings
 from intake_api.channels.csrf import COOKIE as CSRF_COOKIE
 from intake_api.channels.csrf import FIELD as CSRF_FIELD

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from complaints.services import staff as staff_accounts
+from complaints.security import staff as staff_accounts
 from intake_api.channels import rate_limit
 from intake_api.channels.web import client_address, web_secret
 from intake_api.console import desk, i18n, session

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.domain.lifecycle import Action
 from complaints.errors import ComplaintsError, Forbidden, InvalidInput, NotFound
+from complaints.handling import actions
+from complaints.handling import case_reads as cases
+from complaints.handling.work_queue import Tab, work_queue
 from complaints.schemas.actions import ActionBody
-from complaints.services import actions, cases
-from complaints.services.work_queue import Tab, work_queue
 from intake_api.console import desk, forms
 
 log = logging.getLogger(__name__)

@@ -12,6 +12,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 
 from complaints.domain.lifecycle import Action
+from complaints.domain.rulebook import Rulebook
+from complaints.handling import actions
+from complaints.handling import case_reads as cases
 from complaints.schemas.actions import (
     AcceptBody,
     ActionBody,
@@ -32,15 +35,14 @@ from complaints.schemas.actions import (
     WithdrawBody,
 )
 from complaints.schemas.complaint import CaseView
-from complaints.services import actions, cases
-from complaints.services.access import Principal, Scope
-from complaints.services.rulebook import Rulebook
+from complaints.schemas.keys import Permission
+from complaints.security.api_keys import Principal
 from intake_api.channels.deps import RulebooksDep
 from intake_api.dependencies import ERROR_RESPONSES, SessionDep, require
 
 router = APIRouter(prefix="/v1/complaints", tags=["case handling"], responses=ERROR_RESPONSES)
 
-HandleKey = Annotated[Principal, Depends(require(Scope.HANDLE))]
+HandleKey = Annotated[Principal, Depends(require(Permission.HANDLE))]
 
 COMMON = (
     " The acting handler is `actor` (a configured staff id) or else the API key's name; the person "

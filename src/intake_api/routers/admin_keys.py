@@ -6,14 +6,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 
 from complaints.errors import Conflict
-from complaints.schemas.keys import IssuedKey, KeyCreate, KeyList, KeyView
-from complaints.services import keys
-from complaints.services.access import Principal, Scope
+from complaints.schemas.keys import IssuedKey, KeyCreate, KeyList, KeyView, Permission
+from complaints.security import api_key_admin as keys
+from complaints.security.api_keys import Principal
 from intake_api.dependencies import ERROR_RESPONSES, SessionDep, require
 
 router = APIRouter(prefix="/v1/admin/keys", tags=["administration"], responses=ERROR_RESPONSES)
 
-Admin = Annotated[Principal, Depends(require(Scope.ADMIN, unbound=True))]
+Admin = Annotated[Principal, Depends(require(Permission.ADMIN, unbound=True))]
 KeyId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The key's id (from the list)")]
 
 

@@ -7,15 +7,18 @@ from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints import outbox
 from complaints.db.models import Case
 from complaints.domain import attachments as attachment_rules
 from complaints.domain.vocabulary import Channel, EscalationLevel, Severity, Status
+from complaints.handling import attachments
+from complaints.handling import case_reads as cases
+from complaints.intake import idempotency
+from complaints.intake.opening import find_by_external_ref, open_case
+from complaints.jobs import outbox
 from complaints.schemas.complaint import AttachmentView, CasePage, CaseView, ComplaintCreate, EventList
+from complaints.schemas.keys import Permission
 from complaints.schemas.moments import Moment
-from complaints.services import attachments, cases, idempotency
-from complaints.services.access import Principal, Scope
-from complaints.services.intake import find_by_external_ref, open_case
+from complaints.security.api_keys import Principal
 from intake_api.channels.deps import ChannelIntakeDep
 from intake_api.dependencies import ERROR_RESPONSES, QueueDep, SessionDep, SettingsDep, require
 
@@ -42,7 +45,7 @@ async def create_complaint(
     settings: SettingsDep,
     redis: QueueDep,
     intake: ChannelIntakeDep,
-    principal: Annotated[Principal, Depends(require(Scope.INTAKE))],
+    principal: Annotated[Principal, Depends(require(Permission.INTAKE))],
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -82,7 +85,7 @@ async def create_complaint(
         identity=intake.identity,
     )
     saved = await attachments.save(session, case_id=opened.case.id, files=files, store=intake.store, now=now)
-    view = cases.render(opened.case, [], reveal_pii=principal.may(Scope.PII_READ))
+    view = cases.render(opened.case, [], reveal_pii=principal.may(Permission.PII_READ))
     view.attachments = [
         AttachmentView(filename=a.filename, content_type=a.content_type, size_bytes=a.size_bytes, url=a.url)
         for a in saved
@@ -123,7 +126,7 @@ async def _already_filed(
 async def list_complaints(
     session: SessionDep,
     settings: SettingsDep,
-    principal: Annotated[Principal, Depends(require(Scope.READ))],
+    principal: Annotated[Principal, Depends(require(Permission.READ))],
     status: Status | None = None,
     unit: Annotated[str | None, Query(max_length=32)] = None,
     channel: Channel | None = None,
@@ -176,7 +179,7 @@ async def list_complaints(
 async def get_complaint(
     case_number: str,
     session: SessionDep,
-    principal: Annotated[Principal, Depends(require(Scope.READ))],
+    principal: Annotated[Principal, Depends(require(Permission.READ))],
 ) -> CaseView:
     case = await cases.find_case(session, case_number=case_number, principal=principal)
     return await cases.case_view(session, case=case, principal=principal)
@@ -186,7 +189,7 @@ async def get_complaint(
 async def list_complaint_events(
     case_number: str,
     session: SessionDep,
-    principal: Annotated[Principal, Depends(require(Scope.READ))],
+    principal: Annotated[Principal, Depends(require(Permission.READ))],
 ) -> EventList:
     case = await cases.find_case(session, case_number=case_number, principal=principal)
     return await cases.list_events(session, case=case)

@@ -9,9 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from complaints.domain.identity import IdentityHasher
+from complaints.privacy import data_subjects
+from complaints.schemas.keys import Permission
 from complaints.schemas.personal_data import Correction, Erasure, Subject, SubjectExport, SubjectOutcome
-from complaints.services import data_subjects
-from complaints.services.access import Principal, Scope
+from complaints.security.api_keys import Principal
 from intake_api.dependencies import ERROR_RESPONSES, SessionDep, require
 
 router = APIRouter(prefix="/v1/admin/data-subjects", tags=["administration"], responses=ERROR_RESPONSES)
@@ -30,7 +31,7 @@ async def export_data_subject(
     subject: Subject,
     session: SessionDep,
     hasher: HasherDep,
-    principal: Annotated[Principal, Depends(require(Scope.ADMIN, Scope.PII_READ, unbound=True))],
+    principal: Annotated[Principal, Depends(require(Permission.ADMIN, Permission.PII_READ, unbound=True))],
 ) -> SubjectExport:
     """Everything about a person (every case matching any identifier), unmasked; the read is recorded."""
     return await data_subjects.export(
@@ -43,7 +44,7 @@ async def correct_data_subject(
     correction: Correction,
     session: SessionDep,
     hasher: HasherDep,
-    principal: Annotated[Principal, Depends(require(Scope.ADMIN, unbound=True))],
+    principal: Annotated[Principal, Depends(require(Permission.ADMIN, unbound=True))],
 ) -> SubjectOutcome:
     """Correct a person's data on every one of their cases (an event records which fields)."""
     return await data_subjects.correct(
@@ -56,7 +57,7 @@ async def erase_data_subject(
     erasure: Erasure,
     session: SessionDep,
     hasher: HasherDep,
-    principal: Annotated[Principal, Depends(require(Scope.ADMIN, unbound=True))],
+    principal: Annotated[Principal, Depends(require(Permission.ADMIN, unbound=True))],
 ) -> SubjectOutcome:
     """Anonymise a person's cases: their data and free text go, what statistics count stays."""
     return await data_subjects.erase(

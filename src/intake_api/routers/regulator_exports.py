@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query
 from fastapi.responses import Response
 
-from complaints import regulator_files
 from complaints.domain.regulator_codes import current_mapping
-from complaints.services.access import Principal, Scope
-from complaints.services.regulator_export import regulator_statistics
+from complaints.reports import regulator_files
+from complaints.reports.regulator_export import regulator_statistics
+from complaints.schemas.keys import Permission
+from complaints.security.api_keys import Principal
 from intake_api.dependencies import ERROR_RESPONSES, SessionDep, SettingsDep, require
 
 router = APIRouter(prefix="/v1/reports/regulator", tags=["reports"], responses=ERROR_RESPONSES)
@@ -66,7 +67,7 @@ EXPORTED = {
 async def export_regulator_statistics(
     session: SessionDep,
     settings: SettingsDep,
-    principal: Annotated[Principal, Depends(require(Scope.REPORTS))],
+    principal: Annotated[Principal, Depends(require(Permission.REPORTS))],
     period: Annotated[
         str,
         Path(

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from complaints.domain.report_window import Grain, window
 from complaints.domain.vocabulary import BusinessType, Cause, Channel, Severity, Source
 from complaints.errors import InvalidInput
+from complaints.reports import queries as reports
+from complaints.schemas.keys import Permission
 from complaints.schemas.moments import Day
 from complaints.schemas.reports import (
     Breakdown,
@@ -24,14 +26,13 @@ from complaints.schemas.reports import (
     Summary,
     Trend,
 )
-from complaints.services import reports
-from complaints.services.access import Principal, Scope
+from complaints.security.api_keys import Principal
 from complaints.settings import Settings
 from intake_api.dependencies import ERROR_RESPONSES, SessionDep, SettingsDep, require
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=ERROR_RESPONSES)
 
-Reader = Annotated[Principal, Depends(require(Scope.REPORTS))]
+Reader = Annotated[Principal, Depends(require(Permission.REPORTS))]
 Code = Annotated[str | None, Query(max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
 PageNumber = Annotated[int, Query(ge=1, le=1_000_000, description="From 1; past the last page is a 422.")]
 PageSize = Annotated[int, Query(ge=1, le=200)]
@@ -79,7 +80,7 @@ async def _query(
 
 async def _scope_for(
     session: AsyncSession, settings: Settings, principal: Principal, query: _Query, grain: Grain | None
-) -> reports.Scope:
+) -> reports.ReportScope:
     return await reports.scope_for(
         session,
         principal=principal,
@@ -93,11 +94,11 @@ QueryDep = Annotated[_Query, Depends(_query)]
 
 async def _scope(
     session: SessionDep, settings: SettingsDep, principal: Reader, query: QueryDep
-) -> reports.Scope:
+) -> reports.ReportScope:
     return await _scope_for(session, settings, principal, query, None)
 
 
-ScopeDep = Annotated[reports.Scope, Depends(_scope)]
+ScopeDep = Annotated[reports.ReportScope, Depends(_scope)]
 
 
 @router.get(

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Depends, Query
 
 from complaints.domain.vocabulary import Channel, EscalationLevel, Severity
 from complaints.errors import InvalidInput
+from complaints.handling.case_reads import CaseFilters
+from complaints.handling.supervision import count_cases
+from complaints.schemas.keys import Permission
 from complaints.schemas.moments import Moment
 from complaints.schemas.supervision import CaseCounts
-from complaints.services.access import Principal, Scope
-from complaints.services.cases import CaseFilters
-from complaints.services.supervision import count_cases
+from complaints.security.api_keys import Principal
 from intake_api.dependencies import ERROR_RESPONSES, SessionDep, require
 
 router = APIRouter(prefix="/v1/complaints", tags=["complaints"], responses=ERROR_RESPONSES)
@@ -27,7 +28,7 @@ router = APIRouter(prefix="/v1/complaints", tags=["complaints"], responses=ERROR
 )
 async def count_complaints(
     session: SessionDep,
-    principal: Annotated[Principal, Depends(require(Scope.READ))],
+    principal: Annotated[Principal, Depends(require(Permission.READ))],
     unit: Annotated[str | None, Query(max_length=32)] = None,
     assignee: Annotated[str | None, Query(max_length=32, description="The handler's staff id")] = None,
     channel: Channel | None = None,

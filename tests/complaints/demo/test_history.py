@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select, text
 
-from complaints import cli
+from complaints.cli import main as cli
+from complaints.configuration.rulebook import load_rulebook
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import Case, CaseEvent, CaseLink, Deadline, report_case_facts
 from complaints.demo import history
-from complaints.services.rulebook import load_rulebook
 from complaints.settings import Settings
 
 CASES = 500

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from complaints.db.engine import SessionFactory
 from complaints.db.models import Attachment, Case, Notification
+from complaints.handling.attachment_store import LocalDirectoryStore
 from complaints.settings import Settings
-from complaints.storage import LocalDirectoryStore
 from tests.factories import ADMIN_KEY, auth, complaint, make_key, run_routing_worker
 from tests.intake_api.channels.helpers import rows, sent_sms
 
@@ -73,9 +73,9 @@ async def test_a_second_post_of_the_same_call_returns_the_case_already_filed(
 async def test_the_same_call_id_from_another_key_is_another_case(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    from complaints.services.access import Scope
+    from complaints.schemas.keys import Permission
 
-    other = await make_key(sessions, scopes={Scope.INTAKE, Scope.READ}, name="other-call-center")
+    other = await make_key(sessions, scopes={Permission.INTAKE, Permission.READ}, name="other-call-center")
     first = await client.post("/v1/complaints", json=complaint(external_ref="CALL-7"))
     second = await client.post("/v1/complaints", json=complaint(external_ref="CALL-7"), headers=auth(other))
 

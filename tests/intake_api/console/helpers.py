@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import httpx
 
 from complaints.db.engine import SessionFactory, unit_of_work
-from complaints.services import staff
+from complaints.security import staff
 
 PASSWORD = "correct horse battery"
 

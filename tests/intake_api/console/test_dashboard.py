@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from complaints.db.engine import SessionFactory, unit_of_work
-from complaints.services import report_facts
+from complaints.reports import facts as report_facts
 from complaints.settings import Settings
 from tests.intake_api.console.helpers import sign_in
 from tests.intake_api.handling import routed

@@ -55,7 +55,7 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
-    # Sealed at rest (complaints.pii): the table holds envelopes, the attributes plain values.
+    # Sealed at rest (complaints.db.pii): the table holds envelopes, the attributes plain values.
     complainant_name: Mapped[str | None] = mapped_column(SealedText("cases.complainant_name"))
     complainant_phone: Mapped[str | None] = mapped_column(SealedText("cases.complainant_phone"))
     complainant_email: Mapped[str | None] = mapped_column(SealedText("cases.complainant_email"))

@@ -1,0 +1,213 @@
+"""The deadline sweep: announce each warning and each breach exactly once, and carry out the
+policy's breach actions (escalate, notify the unit manager, raise severity, holding reply).
+
+Clocks are claimed with their case under FOR UPDATE SKIP LOCKED through the partial index on
+`next_check_at`, so several sweepers share the work and a clock that one of them has just
+announced has moved its `next_check_at` before anyone else can see it. The breach, its
+events and its outbox messages are one transaction: all recorded once, or none.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from complaints.db.models import Case, CaseEvent, Deadline, OutboxMessage
+from complaints.deadlines import clocks
+from complaints.domain.rulebook import Person, Rulebook
+from complaints.domain.vocabulary import (
+    BreachAction,
+    DeadlineKind,
+    DeadlineState,
+    EscalationLevel,
+    Role,
+    Severity,
+)
+from complaints.schemas.jobs import JobName
+
+ACTOR = "sla"
+_EVENTS = CaseEvent.metadata.tables[CaseEvent.__tablename__]
+_OUTBOX = OutboxMessage.metadata.tables[OutboxMessage.__tablename__]
+_SEVERITIES = list(Severity)
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    claimed: int
+    warned: int
+    breached: int
+    # Breach notices written to the outbox (the relay enqueues them).
+    notices: int = 0
+
+
+def escalation_target(level: EscalationLevel, *, unit_code: str | None, rulebook: Rulebook) -> Person | None:
+    if level == EscalationLevel.UNIT_MANAGER and unit_code:
+        people = [p for p in rulebook.people_in(unit_code) if p.role == Role.MANAGER]
+    elif level == EscalationLevel.CONSUMER_PROTECTION_HEAD:
+        people = rulebook.with_role(Role.CONSUMER_PROTECTION_HEAD)
+    elif level == EscalationLevel.LEADERSHIP:
+        people = rulebook.with_role(Role.LEADERSHIP)
+    else:
+        people = []
+    return next((p for p in people if p.available), people[0] if people else None)
+
+
+def escalate(case: Case, *, reason: str, rulebook: Rulebook, now: datetime) -> CaseEvent | None:
+    """One level up the ladder; nothing when the case is already at the top."""
+    row = _escalation(case, reason=reason, rulebook=rulebook, now=now)
+    return CaseEvent(**row) if row is not None else None
+
+
+def _escalation(case: Case, *, reason: str, rulebook: Rulebook, now: datetime) -> dict[str, Any] | None:
+    current = EscalationLevel(case.escalation_level)
+    level = current.next_up()
+    if level == current:
+        return None
+    target = escalation_target(level, unit_code=case.unit_code, rulebook=rulebook)
+    case.escalation_level = level
+    case.updated_at = now
+    return {
+        "case_id": case.id,
+        "kind": "escalated",
+        "at": now,
+        "actor": ACTOR,
+        "from_status": case.status,
+        "to_status": case.status,
+        "reason": reason,
+        "data": {"from_level": current, "to_level": level, "to": target.staff_id if target else None},
+    }
+
+
+def claim_query(*, now: datetime, batch: int) -> Select[Deadline, Case]:
+    """Due clocks with their cases, oldest first, skipping rows another sweeper holds.
+
+    `next_check_at <= now` implies `next_check_at IS NOT NULL`, so Postgres reads the partial
+    index `ix_deadlines_next_check_at_open` in order and stops after `batch` rows: the cost
+    follows the batch, not the number of open cases.
+    """
+    return (
+        select(Deadline, Case)
+        .join(Case, Case.id == Deadline.case_id)
+        .where(Deadline.next_check_at <= now)
+        .order_by(Deadline.next_check_at)
+        .limit(batch)
+        .with_for_update(of=[Deadline, Case], skip_locked=True)
+    )
+
+
+async def sweep_once(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    batch: int,
+    rulebook: Rulebook,
+) -> SweepResult:
+    """One batch of due clocks, in the caller's transaction."""
+    claimed = (await session.execute(claim_query(now=now, batch=batch))).all()
+    warned = breached = 0
+    # Events and notices are written in bulk once the batch is decided: at a million open
+    # cases a breach storm is thousands of rows a second, too many for one ORM object each.
+    batch_of = _Writes()
+    for deadline, case in claimed:
+        if now >= deadline.due_at:
+            breached += 1
+            deadline.state = DeadlineState.BREACHED
+            deadline.breached_at = now
+            deadline.next_check_at = None
+            batch_of.events.append(_event(case, "deadline_breached", now, deadline=deadline))
+            await _breach_actions(
+                session, case=case, deadline=deadline, rulebook=rulebook, now=now, writes=batch_of
+            )
+            continue
+        crossed = sum(1 for moment in deadline.warn_at if moment <= now)
+        for level in range(deadline.warnings_sent, crossed):
+            warned += 1
+            batch_of.events.append(_event(case, "deadline_warned", now, deadline=deadline, level=level + 1))
+        deadline.warnings_sent = max(deadline.warnings_sent, crossed)
+        if crossed:
+            deadline.state = DeadlineState.WARNED
+        pending = deadline.warn_at[deadline.warnings_sent :]
+        deadline.next_check_at = pending[0] if pending else deadline.due_at
+    await session.flush()
+    # Core inserts: one executemany each, no ORM object per row.
+    if batch_of.events:
+        await session.execute(insert(_EVENTS), batch_of.events)
+    if batch_of.notices:
+        # Due for the outbox relay at once: it sends them within its next tick.
+        rows = [{**notice, "next_attempt_at": now, "attempts": 0} for notice in batch_of.notices]
+        await session.execute(insert(_OUTBOX), rows)
+    return SweepResult(len(claimed), warned, breached, len(batch_of.notices))
+
+
+@dataclass
+class _Writes:
+    events: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _event(case: Case, kind: str, now: datetime, *, deadline: Deadline, **data: Any) -> dict[str, Any]:
+    return {
+        "case_id": case.id,
+        "kind": kind,
+        "at": now,
+        "actor": ACTOR,
+        "from_status": case.status,
+        "to_status": case.status,
+        "reason": None,
+        "data": {"deadline": deadline.kind, "due_at": deadline.due_at.isoformat(), **data},
+    }
+
+
+def unit_manager(case: Case, rulebook: Rulebook) -> Person | None:
+    return escalation_target(EscalationLevel.UNIT_MANAGER, unit_code=case.unit_code, rulebook=rulebook)
+
+
+async def _breach_actions(
+    session: AsyncSession,
+    *,
+    case: Case,
+    deadline: Deadline,
+    rulebook: Rulebook,
+    now: datetime,
+    writes: _Writes,
+) -> None:
+    """The policy's actions for this kind of clock, in the order it lists them."""
+
+    def notice(job: JobName, to: str | None) -> None:
+        payload = {"case_id": case.id, "deadline": deadline.kind, "due_at": deadline.due_at.isoformat()}
+        writes.notices.append({"job": job, "payload": {**payload, "to": to}})
+
+    reason = f"{deadline.kind} deadline breached"
+    for action in rulebook.on_breach(DeadlineKind(deadline.kind)):
+        if action is BreachAction.ESCALATE:
+            escalation = _escalation(case, reason=reason, rulebook=rulebook, now=now)
+            if escalation is not None:
+                writes.events.append(escalation)
+        elif action is BreachAction.NOTIFY_MANAGER:
+            manager = unit_manager(case, rulebook)
+            to = manager.staff_id if manager else None
+            notice(JobName.NOTIFY_MANAGER, to)
+            writes.events.append(_event(case, "manager_notified", now, deadline=deadline, to=to))
+        elif action is BreachAction.HOLDING_REPLY:
+            notice(JobName.HOLDING_REPLY, None)
+            writes.events.append(_event(case, "holding_reply_queued", now, deadline=deadline))
+        elif action is BreachAction.RAISE_SEVERITY:
+            raised = await _raise_severity(session, case=case, deadline=deadline, rulebook=rulebook, now=now)
+            if raised is not None:
+                writes.events.append(raised)
+
+
+async def _raise_severity(
+    session: AsyncSession, *, case: Case, deadline: Deadline, rulebook: Rulebook, now: datetime
+) -> dict[str, Any] | None:
+    current = Severity(case.severity)
+    raised = _SEVERITIES[min(current.rank + 1, len(_SEVERITIES) - 1)]
+    if raised == current:
+        return None
+    case.severity = raised
+    case.updated_at = now
+    # The clocks that follow severity re-plan; the breached one stays breached.
+    await clocks.reprioritise(session, case=case, severity=raised, rulebook=rulebook)
+    return _event(case, "severity_raised", now, deadline=deadline, **{"from": current, "to": raised})

@@ -1,0 +1,198 @@
+"""Routing a received case: classify, pick the unit and handler, start its clocks — once."""
+
+import dataclasses
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from complaints.db.models import Case, CaseEvent, Deadline, OutboxMessage
+from complaints.deadlines.clocks import plan_for
+from complaints.domain import routing
+from complaints.domain.assignment import pick_handler
+from complaints.domain.classification import classify
+from complaints.domain.clocks import DEFAULT_WARN_AT, PlannedClock, plan_fixed
+from complaints.domain.lifecycle import Action, next_status
+from complaints.domain.rulebook import Rulebook
+from complaints.domain.vocabulary import (
+    BusinessType,
+    Cause,
+    Channel,
+    DeadlineKind,
+    DeadlineState,
+    Flag,
+    Severity,
+    Source,
+    Status,
+)
+from complaints.handling import escalation
+from complaints.jobs import outbox
+from complaints.observability import correlation
+from complaints.routing import receipts as receipts_service
+from complaints.routing import repeats
+from complaints.routing.receipts import ReceiptPolicy
+
+log = logging.getLogger(__name__)
+
+ACTOR = "routing"
+ROUTED_CLOCKS = (DeadlineKind.FIRST_RESPONSE, DeadlineKind.RESOLUTION, DeadlineKind.REGULATORY)
+
+
+def derived_flags(case: Case) -> set[Flag]:
+    """Flags that follow from what the case already records rather than from its words."""
+    flags: set[Flag] = set()
+    if case.confidential:
+        flags.add(Flag.CONFIDENTIAL)
+    if case.source == Source.REGULATOR or case.channel == Channel.REGULATOR:
+        flags.add(Flag.REGULATOR_REFERRED)
+    if case.channel == Channel.MEDIA:
+        flags.add(Flag.MEDIA)
+    return flags
+
+
+def plan_clocks(case: Case, severity: Severity, rulebook: Rulebook) -> list[PlannedClock]:
+    planned = [
+        plan
+        for kind in ROUTED_CLOCKS
+        if (plan := plan_for(kind, start=case.received_at, severity=severity, rulebook=rulebook))
+    ]
+    if case.upstream_due_at is not None:
+        planned.append(
+            plan_fixed(
+                DeadlineKind.UPSTREAM,
+                start=case.received_at,
+                due=case.upstream_due_at,
+                label=f"set by {case.upstream_ref}",
+                warn_fractions=DEFAULT_WARN_AT,
+            )
+        )
+    return planned
+
+
+async def route_case(
+    session: AsyncSession,
+    *,
+    case_id: int,
+    outbox_id: int | None,
+    rulebook: Rulebook,
+    now: datetime,
+    receipts: ReceiptPolicy | None = None,
+    queued: list[OutboxMessage] | None = None,
+) -> bool:
+    """True when this call routed the case; False when it was already routed (jobs may repeat).
+
+    With `receipts`, the complainant's receipt is queued in the same transaction; its job is
+    appended to `queued` for the caller to enqueue after commit."""
+    case = await session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+    if outbox_id is not None:
+        await outbox.mark_processed(session, outbox_id=outbox_id, now=now)
+    if case is None or case.status != Status.RECEIVED:
+        return False
+    correlation.bind_case(case.case_number)
+
+    found = classify(
+        "\n".join(filter(None, [case.content, case.demand])),
+        rulebook.keywords,
+        business_type_hint=BusinessType(case.business_type) if case.business_type else None,
+        cause_hint=Cause(case.cause) if case.cause else None,
+        flags_hint=frozenset(derived_flags(case)),
+    )
+    duplicates = await repeats.find(session, case=case, business_type=found.business_type)
+    found = dataclasses.replace(found, flags=found.flags | duplicates.flags)
+    decision = routing.route(
+        routing.CaseFacts(
+            business_type=found.business_type,
+            cause=found.cause,
+            severity=Severity(case.severity),
+            flags=found.flags,
+            channel=Channel(case.channel),
+            source=Source(case.source),
+            branch_code=case.branch_code,
+        ),
+        rules=rulebook.rules,
+        floors=rulebook.floors,
+        default_unit=rulebook.default_unit,
+        known_units=rulebook.units.keys(),
+    )
+    decision = repeats.to_original_unit(decision, duplicates, rulebook)
+    handler = pick_handler(
+        rulebook.people_in(decision.unit), complained_about=case.staff_id, complained_branch=case.branch_code
+    )
+    clocks = plan_clocks(case, decision.severity, rulebook)
+
+    registered = next_status(Status(case.status), Action.REGISTER)
+    assigned = next_status(registered, Action.ASSIGN)
+    case.business_type = found.business_type
+    case.cause = found.cause
+    case.flags = sorted(found.flags)
+    case.severity = decision.severity
+    case.unit_code = decision.unit
+    case.assignee_staff_id = handler.staff_id if handler else None
+    case.routing_rule = decision.rule
+    case.routing_reason = decision.reason
+    case.status = assigned
+    case.assigned_at = now
+    case.updated_at = now
+    session.add_all(
+        [
+            CaseEvent(
+                case_id=case.id,
+                kind="registered",
+                at=now,
+                actor=ACTOR,
+                from_status=Status.RECEIVED,
+                to_status=registered,
+                data={
+                    "business_type": found.business_type,
+                    "cause": found.cause,
+                    "severity": decision.severity,
+                    "flags": sorted(found.flags),
+                    "keywords": list(found.matched),
+                },
+            ),
+            CaseEvent(
+                case_id=case.id,
+                kind="assigned",
+                at=now,
+                actor=ACTOR,
+                from_status=registered,
+                to_status=assigned,
+                reason=decision.reason,
+                data={
+                    "unit": decision.unit,
+                    "assignee": case.assignee_staff_id,
+                    "rule": decision.rule,
+                    "deadlines": {c.kind: c.due_at.isoformat() for c in clocks},
+                },
+            ),
+        ]
+    )
+    session.add_all(
+        Deadline(
+            case_id=case.id,
+            kind=clock.kind,
+            state=DeadlineState.RUNNING,
+            started_at=clock.started_at,
+            due_at=clock.due_at,
+            period=clock.period,
+            unit=clock.unit,
+            amount=clock.amount,
+            warn_at=list(clock.warn_at),
+            warnings_sent=0,
+            next_check_at=clock.next_check_after(0),
+        )
+        for clock in clocks
+    )
+    await session.flush()
+    await repeats.record(session, case=case, duplicates=duplicates, now=now, actor=ACTOR)
+    await escalation.after_routing(session, case=case, rulebook=rulebook, now=now)
+    if receipts is not None:
+        receipt = await receipts_service.queue_receipt(
+            session, case=case, clocks=clocks, handler=handler, policy=receipts, now=now
+        )
+        if receipt is not None and queued is not None:
+            queued.append(receipt)
+    if handler is None:
+        log.warning("case %s routed to %s with nobody available to take it", case.case_number, decision.unit)
+    return True
