@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from complaints.db import tenancy
 from complaints.errors import Forbidden, Unauthorized
 from complaints.jobs import queue
+from complaints.jobs.unit_of_work import unit_of_work
 from complaints.schemas.keys import Permission
 from complaints.security.api_keys import Principal, authenticate
 from complaints.settings import Settings
@@ -31,13 +32,16 @@ async def get_settings(request: Request) -> Settings:
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One unit of work per request: committed when the handler returns, else rolled back."""
-    async with request.app.state.sessions() as session:
+    """One unit of work per request: committed when the handler returns, else rolled back,
+    and the jobs it queued sent after the commit."""
+    async with unit_of_work(request.app.state.sessions, await get_queue(request)) as session:
         yield session
-        await session.commit()
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the session commits when the handler returns and *before* the response
+# is sent, so a failed commit is never answered as a success and what the answer shows is
+# durable (a new API key works at once; a PII read's audit row is written).
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer ck_...`")

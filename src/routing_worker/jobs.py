@@ -5,11 +5,10 @@ from typing import Any, cast
 
 from arq import Retry
 
-from complaints.db.engine import unit_of_work
 from complaints.db.errors import is_unavailable
-from complaints.db.models import OutboxMessage
 from complaints.jobs import outbox
 from complaints.jobs.queue import ROUTING_QUEUE
+from complaints.jobs.unit_of_work import unit_of_work
 from complaints.jobs.worker_context import WorkerContext, close_context, open_context, utcnow
 from complaints.notifications.dispatch import deliver
 from complaints.notifications.senders import Senders, senders_from
@@ -20,6 +19,12 @@ from complaints.schemas.jobs import JobName, RouteCase, SendNotification
 from routing_worker.metrics import OUTBOX_LAG, OUTBOX_PENDING, ROUTED
 
 log = logging.getLogger(__name__)
+
+
+class RoutingWorkerContext(WorkerContext):
+    """The shared context plus the notification senders only this worker uses."""
+
+    senders: Senders
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -37,19 +42,18 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 @instrumented(JobName.ROUTE_CASE)
 async def route_case(ctx: dict[str, Any], payload: dict[str, Any]) -> bool:
     context = cast(WorkerContext, ctx)
-    job = RouteCase.model_validate(payload)
-    receipts: list[OutboxMessage] = []
+    job, outbox_id = RouteCase.received(payload)
     try:
-        async with unit_of_work(context["sessions"]) as session:
+        # The receipt it queues is sent on commit, not after the relay's delay.
+        async with unit_of_work(context["sessions"], context["redis"]) as session:
             rulebook = await context["rulebooks"].get(session)
             routed = await route(
                 session,
                 case_id=job.case_id,
-                outbox_id=job.outbox_id,
+                outbox_id=outbox_id,
                 rulebook=rulebook,
                 now=utcnow(),
                 receipts=ReceiptPolicy.from_settings(context["settings"]),
-                queued=receipts,
             )
     except Exception as error:
         if not is_unavailable(error):
@@ -57,8 +61,6 @@ async def route_case(ctx: dict[str, Any], payload: dict[str, Any]) -> bool:
         # Postgres restarting or out of connections: soon again, not after the relay's backoff.
         log.warning("case %s: database unavailable, retrying: %s", job.case_id, type(error).__name__)
         raise Retry(defer=min(ctx.get("job_try", 1), 5)) from error
-    for receipt in receipts:  # committed: send now rather than after the relay's delay
-        await outbox.enqueue(context["redis"], receipt)
     if routed:
         ROUTED.inc()
     log.info("case %s %s", job.case_id, "routed" if routed else "was already routed")
@@ -69,14 +71,14 @@ async def route_case(ctx: dict[str, Any], payload: dict[str, Any]) -> bool:
 async def send_notification(ctx: dict[str, Any], payload: dict[str, Any]) -> str:
     """Deliver a receipt or update; a failed send is retried with backoff (Retry), never
     blocking anything else: intake and routing committed long ago."""
-    context = cast(WorkerContext, ctx)
-    job = SendNotification.model_validate(payload)
+    context = cast(RoutingWorkerContext, ctx)
+    job, outbox_id = SendNotification.received(payload)
     settings = context["settings"]
     delivery = await deliver(
         context["sessions"],
         notification_id=job.notification_id,
-        outbox_id=job.outbox_id,
-        senders=ctx["senders"],
+        outbox_id=outbox_id,
+        senders=context["senders"],
         clock=utcnow,
         max_attempts=settings.notifications.notification_max_attempts,
         retry_after=settings.outbox_retry_after_seconds,
@@ -90,7 +92,7 @@ async def send_notification(ctx: dict[str, Any], payload: dict[str, Any]) -> str
 async def relay_outbox(ctx: dict[str, Any]) -> int:
     context = cast(WorkerContext, ctx)
     now = utcnow()
-    async with unit_of_work(context["sessions"]) as session:
+    async with unit_of_work(context["sessions"], context["redis"]) as session:
         sent = await outbox.relay(
             session,
             context["redis"],

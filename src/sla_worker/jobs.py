@@ -4,13 +4,13 @@ notices it queues."""
 import logging
 from typing import Any, cast
 
-from complaints.db.engine import unit_of_work
 from complaints.deadlines.sweep import SweepResult, sweep_once
 from complaints.jobs import outbox
 from complaints.jobs.queue import SLA_QUEUE
+from complaints.jobs.unit_of_work import unit_of_work
 from complaints.jobs.worker_context import WorkerContext, close_context, open_context, utcnow
 from complaints.observability.jobs import instrumented, record_queue_depth
-from complaints.schemas.jobs import BreachNotice, JobName
+from complaints.schemas.jobs import BreachNotice, HoldingReply, ManagerNotice
 from sla_worker.metrics import BREACHED, WARNED
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ async def sweep_deadlines(ctx: dict[str, Any]) -> int:
     batch = context["settings"].sla_sweep_batch_size
     total = 0
     while True:
-        async with unit_of_work(context["sessions"]) as session:
+        async with unit_of_work(context["sessions"], context["redis"]) as session:
             rulebook = await context["rulebooks"].get(session)
             result: SweepResult = await sweep_once(session, now=utcnow(), batch=batch, rulebook=rulebook)
         total += result.claimed
@@ -45,28 +45,32 @@ async def sweep_deadlines(ctx: dict[str, Any]) -> int:
 
 
 async def notify_manager(ctx: dict[str, Any], payload: dict[str, Any]) -> bool:
-    return await _deliver(cast(WorkerContext, ctx), JobName.NOTIFY_MANAGER, payload)
+    notice, outbox_id = ManagerNotice.received(payload)
+    return await _deliver(cast(WorkerContext, ctx), notice, outbox_id=outbox_id, to=notice.to)
 
 
 async def holding_reply(ctx: dict[str, Any], payload: dict[str, Any]) -> bool:
-    return await _deliver(cast(WorkerContext, ctx), JobName.HOLDING_REPLY, payload)
+    notice, outbox_id = HoldingReply.received(payload)
+    return await _deliver(cast(WorkerContext, ctx), notice, outbox_id=outbox_id, to=None)
 
 
-async def _deliver(context: WorkerContext, job: JobName, payload: dict[str, Any]) -> bool:
+async def _deliver(
+    context: WorkerContext, notice: BreachNotice, *, outbox_id: int | None, to: str | None
+) -> bool:
     """A breach notice (to the unit manager, or a holding reply to the complainant).
 
     No sender for these exists yet: the notice is logged and its outbox row finished, so the
     relay stops re-sending it. Idempotent: a repeated job finds the row finished.
     """
-    notice = BreachNotice.model_validate(payload)
-    async with unit_of_work(context["sessions"]) as session:
-        await outbox.mark_processed(session, outbox_id=notice.outbox_id, now=utcnow())
+    if outbox_id is not None:
+        async with unit_of_work(context["sessions"], context["redis"]) as session:
+            await outbox.mark_processed(session, outbox_id=outbox_id, now=utcnow())
     log.info(
         "%s for case %s: %s deadline due %s breached (to %s; logged, no sender configured)",
-        job,
+        notice.name,
         notice.case_id,
         notice.deadline,
         notice.due_at,
-        notice.to or "the complainant",
+        to or "the complainant",
     )
     return True

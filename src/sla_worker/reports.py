@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 from typing import Any, cast
 
-from complaints.db.engine import unit_of_work
+from complaints.jobs.unit_of_work import unit_of_work
 from complaints.jobs.worker_context import WorkerContext, utcnow
 from complaints.reports import facts as report_facts
 
@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 async def refresh_reports(ctx: dict[str, Any]) -> bool:
     context = cast(WorkerContext, ctx)
     max_age = timedelta(seconds=context["settings"].reports_refresh_seconds)
-    async with unit_of_work(context["sessions"]) as session:
+    async with unit_of_work(context["sessions"], context["redis"]) as session:
         taken = await report_facts.as_of(session)
         now = utcnow()
         if taken is not None and now - taken < max_age:

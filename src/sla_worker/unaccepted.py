@@ -4,8 +4,8 @@ the configured waits (COMPLAINTS_UNACCEPTED_ESCALATION_MINUTES, default 15/30/60
 import logging
 from typing import Any, cast
 
-from complaints.db.engine import unit_of_work
 from complaints.handling.escalation import sweep_unaccepted
+from complaints.jobs.unit_of_work import unit_of_work
 from complaints.jobs.worker_context import WorkerContext, utcnow
 
 log = logging.getLogger(__name__)
@@ -18,7 +18,7 @@ async def escalate_unaccepted(ctx: dict[str, Any]) -> int:
     batch = settings.sla_sweep_batch_size
     total = 0
     while True:
-        async with unit_of_work(context["sessions"]) as session:
+        async with unit_of_work(context["sessions"], context["redis"]) as session:
             rulebook = await context["rulebooks"].get(session)
             climbed = await sweep_unaccepted(
                 session,

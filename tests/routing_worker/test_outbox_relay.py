@@ -10,6 +10,7 @@ from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import OutboxMessage
 from complaints.jobs import outbox
 from complaints.jobs.queue import ROUTING_QUEUE
+from complaints.schemas.jobs import RouteCase
 from complaints.settings import Settings
 from intake_api.app import create_app
 from tests.factories import ADMIN_KEY, auth, complaint, run_routing_worker
@@ -70,9 +71,7 @@ async def test_the_relay_backs_off_a_job_that_keeps_failing(
 ) -> None:
     start = datetime.now(UTC)
     async with unit_of_work(sessions) as session:
-        message = await outbox.add(
-            session, job=outbox.JobName.ROUTE_CASE, payload={"case_id": 0}, now=start, retry_after=5
-        )
+        message = await outbox.add(session, RouteCase(case_id=0), now=start, retry_after=5)
     gaps = []
     moment = start + timedelta(seconds=5)
     for _ in range(4):

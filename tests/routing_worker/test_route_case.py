@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import httpx
+from arq import ArqRedis
 from sqlalchemy import select, update
 
 from complaints.db.engine import SessionFactory, unit_of_work
@@ -127,7 +128,7 @@ async def test_the_person_complained_about_never_gets_the_case(
 
 
 async def test_running_the_job_twice_routes_once(
-    client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory
+    client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, redis: ArqRedis
 ) -> None:
     case = await post_and_route(client, settings)
     async with sessions() as session:
@@ -136,7 +137,7 @@ async def test_running_the_job_twice_routes_once(
         assert message.processed_at is not None
         case_id = message.payload["case_id"]
 
-    ctx = {"settings": settings}
+    ctx = {"settings": settings, "redis": redis}
     from routing_worker.jobs import shutdown, startup
 
     await startup(ctx)

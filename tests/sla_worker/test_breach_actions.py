@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from arq import ArqRedis
 from sqlalchemy import select
 
 from complaints.configuration.rulebook import load_rulebook
@@ -126,11 +127,15 @@ async def test_a_case_at_the_top_keeps_its_severity_and_level(
 
 
 async def test_breach_notices_finish_their_outbox_rows_once(
-    client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, rulebook: Rulebook
+    client: httpx.AsyncClient,
+    settings: Settings,
+    sessions: SessionFactory,
+    rulebook: Rulebook,
+    redis: ArqRedis,
 ) -> None:
     await open_cases(client, settings, received=datetime.now(UTC) - timedelta(hours=1), count=1)
     await sweep(sessions, rulebook, now=datetime.now(UTC) + timedelta(days=400))
-    context = {"sessions": sessions, "settings": settings}
+    context = {"sessions": sessions, "settings": settings, "redis": redis}
     async with sessions() as session:
         queued = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.job.in_(NOTICES))))
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import httpx
+from arq import ArqRedis
 from sqlalchemy import func, select, update
 
 from complaints.db.engine import SessionFactory, unit_of_work
@@ -22,10 +23,13 @@ def test_the_refresh_is_one_of_the_sla_workers_cron_jobs(settings: Settings) -> 
 
 
 async def test_a_snapshot_is_taken_when_none_exists_and_then_only_when_stale(
-    client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory
+    client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, redis: ArqRedis
 ) -> None:
     await routed(client, settings)
-    ctx: dict[str, object] = {"settings": settings.model_copy(update={"reports_refresh_seconds": 3600})}
+    ctx: dict[str, object] = {
+        "settings": settings.model_copy(update={"reports_refresh_seconds": 3600}),
+        "redis": redis,
+    }
     await startup(ctx)
     try:
         first = await refresh_reports(ctx)

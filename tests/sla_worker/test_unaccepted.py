@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import httpx
+from arq import ArqRedis
 from sqlalchemy import update
 
 from complaints.db.engine import SessionFactory, unit_of_work
@@ -21,7 +22,7 @@ def test_the_sweep_is_one_of_the_sla_workers_cron_jobs(settings: Settings) -> No
 
 
 async def test_the_job_escalates_cases_waiting_longer_than_the_configured_minutes(
-    client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory
+    client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, redis: ArqRedis
 ) -> None:
     waiting = await routed(client, settings)
     fresh = await routed(client, settings, external_ref="CALL-0002")
@@ -32,7 +33,8 @@ async def test_the_job_escalates_cases_waiting_longer_than_the_configured_minute
             .values(assigned_at=datetime.now(UTC) - timedelta(minutes=7))
         )
     ctx: dict[str, object] = {
-        "settings": settings.model_copy(update={"unaccepted_escalation_minutes": (5, 10)})
+        "settings": settings.model_copy(update={"unaccepted_escalation_minutes": (5, 10)}),
+        "redis": redis,
     }
     await startup(ctx)
     try:

@@ -47,6 +47,10 @@ def create_session_factory(engine: AsyncEngine) -> SessionFactory:
 
 @asynccontextmanager
 async def unit_of_work(sessions: SessionFactory) -> AsyncIterator[AsyncSession]:
-    """One transaction: committed when the block ends normally, rolled back otherwise."""
+    """One transaction: committed when the block ends normally, rolled back otherwise.
+
+    Requests and jobs use complaints.jobs.unit_of_work, which wraps this and then sends the
+    jobs the transaction queued; this alone is for work that queues none (CLI, start-up).
+    """
     async with sessions() as session, session.begin():
         yield session

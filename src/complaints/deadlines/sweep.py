@@ -25,11 +25,11 @@ from complaints.domain.vocabulary import (
     Role,
     Severity,
 )
-from complaints.schemas.jobs import JobName
+from complaints.jobs import outbox
+from complaints.schemas.jobs import HoldingReply, Job, ManagerNotice
 
 ACTOR = "sla"
 _EVENTS = CaseEvent.metadata.tables[CaseEvent.__tablename__]
-_OUTBOX = OutboxMessage.metadata.tables[OutboxMessage.__tablename__]
 _SEVERITIES = list(Severity)
 
 
@@ -135,16 +135,22 @@ async def sweep_once(
     if batch_of.events:
         await session.execute(insert(_EVENTS), batch_of.events)
     if batch_of.notices:
-        # Due for the outbox relay at once: it sends them within its next tick.
-        rows = [{**notice, "next_attempt_at": now, "attempts": 0} for notice in batch_of.notices]
-        await session.execute(insert(_OUTBOX), rows)
+        # One executemany with RETURNING; the unit of work sends them on commit, and they are
+        # due for the relay at once should that fail.
+        rows = [
+            {"job": job.name, "payload": job.model_dump(mode="json"), "next_attempt_at": now, "attempts": 0}
+            for job in batch_of.notices
+        ]
+        outbox.register(
+            session, (await session.scalars(insert(OutboxMessage).returning(OutboxMessage), rows)).all()
+        )
     return SweepResult(len(claimed), warned, breached, len(batch_of.notices))
 
 
 @dataclass
 class _Writes:
     events: list[dict[str, Any]] = field(default_factory=list)
-    notices: list[dict[str, Any]] = field(default_factory=list)
+    notices: list[Job] = field(default_factory=list)
 
 
 def _event(case: Case, kind: str, now: datetime, *, deadline: Deadline, **data: Any) -> dict[str, Any]:
@@ -175,10 +181,6 @@ async def _breach_actions(
 ) -> None:
     """The policy's actions for this kind of clock, in the order it lists them."""
 
-    def notice(job: JobName, to: str | None) -> None:
-        payload = {"case_id": case.id, "deadline": deadline.kind, "due_at": deadline.due_at.isoformat()}
-        writes.notices.append({"job": job, "payload": {**payload, "to": to}})
-
     reason = f"{deadline.kind} deadline breached"
     for action in rulebook.on_breach(DeadlineKind(deadline.kind)):
         if action is BreachAction.ESCALATE:
@@ -188,10 +190,16 @@ async def _breach_actions(
         elif action is BreachAction.NOTIFY_MANAGER:
             manager = unit_manager(case, rulebook)
             to = manager.staff_id if manager else None
-            notice(JobName.NOTIFY_MANAGER, to)
+            writes.notices.append(
+                ManagerNotice(
+                    case_id=case.id, deadline=deadline.kind, due_at=deadline.due_at.isoformat(), to=to
+                )
+            )
             writes.events.append(_event(case, "manager_notified", now, deadline=deadline, to=to))
         elif action is BreachAction.HOLDING_REPLY:
-            notice(JobName.HOLDING_REPLY, None)
+            writes.notices.append(
+                HoldingReply(case_id=case.id, deadline=deadline.kind, due_at=deadline.due_at.isoformat())
+            )
             writes.events.append(_event(case, "holding_reply_queued", now, deadline=deadline))
         elif action is BreachAction.RAISE_SEVERITY:
             raised = await _raise_severity(session, case=case, deadline=deadline, rulebook=rulebook, now=now)

@@ -150,4 +150,4 @@ async def receive_email(
             **({"attachments_dropped": notes["attachments_dropped"]} if dropped else {}),
         },
     )
-    return Received(ChannelOutcome.CREATED, opened.case.case_number, jobs=(opened.job,))
+    return Received(ChannelOutcome.CREATED, opened.case.case_number)

@@ -8,23 +8,25 @@ transaction of its own, for someone to look at.
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from arq import ArqRedis
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.channels import MessageRejected
 from complaints.db import pii
-from complaints.db.engine import SessionFactory, unit_of_work
-from complaints.db.models import Case, CaseEvent, ChannelMessage, OutboxMessage, RejectedMessage
+from complaints.db.engine import SessionFactory
+from complaints.db.models import Case, CaseEvent, ChannelMessage, RejectedMessage
 from complaints.domain.attachments import AttachmentLimits, IncomingFile
 from complaints.domain.identity import IdentityHasher
 from complaints.handling import attachments
 from complaints.handling.attachment_store import AttachmentStore, LocalDirectoryStore
 from complaints.intake.opening import Opened, open_case
+from complaints.jobs.unit_of_work import unit_of_work
 from complaints.schemas.channels import ChannelOutcome, ChannelResult
 from complaints.schemas.complaint import ComplaintCreate
 from complaints.settings import Settings
@@ -67,8 +69,6 @@ class Received:
     outcome: ChannelOutcome
     case_number: str | None = None
     detail: str | None = None
-    # Jobs to enqueue once the transaction has committed.
-    jobs: tuple[OutboxMessage, ...] = field(default=())
 
     def result(self) -> ChannelResult:
         return ChannelResult(outcome=self.outcome, case_number=self.case_number, detail=self.detail)
@@ -82,13 +82,18 @@ async def receive(
     content_type: str | None,
     now: datetime,
     handle: Callable[[AsyncSession], Awaitable[Received]],
+    redis: ArqRedis | None,
 ) -> Received:
-    """Run `handle` in one transaction; on refusal keep the raw message and re-raise."""
+    """Run `handle` in one unit of work; on refusal keep the raw message and re-raise.
+
+    Two transactions by design: a refusal rolls back whatever `handle` did, while the
+    refused message itself must be kept for inspection.
+    """
     try:
-        async with unit_of_work(sessions) as session:
+        async with unit_of_work(sessions, redis) as session:
             received = await handle(session)
     except MessageRejected as rejection:
-        async with unit_of_work(sessions) as session:
+        async with unit_of_work(sessions, redis) as session:
             kept = await keep_rejected(
                 session,
                 channel=channel,

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints.db.models import Case, CaseEvent, OutboxMessage
+from complaints.db.models import Case, CaseEvent
 from complaints.db.models.cases import CASE_NUMBER_SEQUENCE
 from complaints.domain.identity import IdentityHasher, IdentityHashes
 from complaints.domain.similarity import simhash, to_signed
@@ -22,7 +22,7 @@ from complaints.jobs import outbox
 from complaints.observability import correlation
 from complaints.observability.business import INTAKE
 from complaints.schemas.complaint import ComplaintCreate
-from complaints.schemas.jobs import JobName
+from complaints.schemas.jobs import RouteCase
 from complaints.schemas.keys import Permission
 from complaints.security.api_keys import Principal
 
@@ -33,7 +33,6 @@ CLOCK_SKEW = timedelta(minutes=2)
 @dataclass(frozen=True)
 class Opened:
     case: Case
-    job: OutboxMessage
 
 
 def acceptance_time(data: ComplaintCreate, *, principal: Principal, now: datetime) -> datetime:
@@ -149,16 +148,10 @@ async def open_case(
             },
         )
     )
-    job = await outbox.add(
-        session,
-        job=JobName.ROUTE_CASE,
-        payload={"case_id": case.id},
-        now=now,
-        retry_after=retry_after,
-    )
+    await outbox.add(session, RouteCase(case_id=case.id), now=now, retry_after=retry_after)
     # Counted here, the one place every channel opens a case (a rolled-back opening is rare).
     INTAKE.labels(data.channel).inc()
-    return Opened(case, job)
+    return Opened(case)
 
 
 async def find_by_external_ref(

@@ -218,4 +218,4 @@ async def receive_sms(
         outcome=ChannelOutcome.CREATED,
         now=now,
     )
-    return Received(ChannelOutcome.CREATED, opened.case.case_number, jobs=(opened.job,))
+    return Received(ChannelOutcome.CREATED, opened.case.case_number)

@@ -22,7 +22,7 @@ from complaints.db.engine import SessionFactory, create_engine, create_session_f
 from complaints.intake import inbound
 from complaints.intake.email import receive_email
 from complaints.intake.inbound import ChannelIntake
-from complaints.jobs import outbox, queue
+from complaints.jobs import queue
 from complaints.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,16 +55,19 @@ class IntakeHandler:
 
         try:
             received = await inbound.receive(
-                self.sessions, channel="email", raw=raw, content_type="message/rfc822", now=now, handle=handle
+                self.sessions,
+                channel="email",
+                raw=raw,
+                content_type="message/rfc822",
+                now=now,
+                handle=handle,
+                redis=await self._queue(),
             )
         except MessageRejected as rejection:
             return f"554 5.6.0 Message refused ({rejection.code}); kept for inspection"
         except Exception as error:
             log.warning("SMTP intake failed, the sender will retry: %s", type(error).__name__)
             return "451 4.3.0 Temporary failure, please try again later"
-        redis = await self._queue()
-        for job in received.jobs:
-            await outbox.enqueue(redis, job)
         return f"250 2.0.0 {received.outcome} {received.case_number or ''}".rstrip()
 
     async def close(self) -> None:

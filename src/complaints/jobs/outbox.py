@@ -1,12 +1,14 @@
 """Transactional outbox: a job is a row written with the change that needs it.
 
-Redis only carries the nudge. Whoever commits tries to enqueue at once; the relay
+Redis only carries the nudge. `add` writes the row and registers it with the session; the
+unit of work that commits the session sends what was added (`send_added`), and the relay
 re-sends whatever no worker has finished after a while, with backoff, so a job survives
 Redis being down, flushed, or a worker dying mid-way. Handlers are idempotent.
 """
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,9 +19,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.db.models import OutboxMessage
 from complaints.jobs.queue import QUEUE_OF_JOB
-from complaints.schemas.jobs import JobName
+from complaints.schemas.jobs import Job, JobName
 
-__all__ = ["Backlog", "JobName", "add", "backlog", "enqueue", "mark_processed", "relay"]
+__all__ = [
+    "Backlog",
+    "JobName",
+    "add",
+    "backlog",
+    "enqueue",
+    "mark_processed",
+    "relay",
+    "send_added",
+]
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +42,36 @@ def job_id(message_id: int) -> str:
     return f"outbox:{message_id}"
 
 
-async def add(
-    session: AsyncSession,
-    *,
-    job: JobName,
-    payload: dict[str, Any],
-    now: datetime,
-    retry_after: float,
-) -> OutboxMessage:
+# Where a session keeps the messages added in its transaction until it commits.
+_ADDED = "outbox.added"
+
+
+async def add(session: AsyncSession, job: Job, *, now: datetime, retry_after: float) -> OutboxMessage:
+    """Write `job` in the session's transaction; whoever commits the session sends it.
+
+    Not due for the relay before `retry_after`: the sender after commit goes first.
+    """
     message = OutboxMessage(
-        job=job, payload=payload, next_attempt_at=now + timedelta(seconds=retry_after), attempts=0
+        job=job.name,
+        payload=job.model_dump(mode="json"),
+        next_attempt_at=now + timedelta(seconds=retry_after),
+        attempts=0,
     )
     session.add(message)
     await session.flush()
+    register(session, [message])
     return message
+
+
+def register(session: AsyncSession, messages: Sequence[OutboxMessage]) -> None:
+    """Messages written some other way (a bulk insert) that the session's commit must send."""
+    session.info.setdefault(_ADDED, []).extend(messages)
+
+
+async def send_added(session: AsyncSession, redis: ArqRedis | None) -> None:
+    """After commit: enqueue what the transaction added (best effort: the relay is the net)."""
+    for message in session.info.pop(_ADDED, []):
+        await enqueue(redis, message)
 
 
 def job_arguments(message: OutboxMessage) -> dict[str, Any]:

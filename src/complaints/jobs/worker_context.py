@@ -11,6 +11,8 @@ from complaints.settings import Settings
 
 
 class WorkerContext(TypedDict):
+    """Everything a job reads from arq's context: arq sets `redis`, `open_context` the rest."""
+
     redis: ArqRedis
     settings: Settings
     sessions: SessionFactory

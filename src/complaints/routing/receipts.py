@@ -19,7 +19,7 @@ from complaints.intake.inbound import remember
 from complaints.jobs import outbox
 from complaints.notifications.dispatch import State
 from complaints.notifications.texts import ReceiptFacts, email_receipt, email_subject, sms_receipt
-from complaints.schemas.jobs import JobName
+from complaints.schemas.jobs import SendNotification
 from complaints.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -105,11 +105,7 @@ async def queue_receipt(
     session.add(notification)
     await session.flush()
     return await outbox.add(
-        session,
-        job=JobName.SEND_NOTIFICATION,
-        payload={"notification_id": notification.id},
-        now=now,
-        retry_after=policy.retry_after,
+        session, SendNotification(notification_id=notification.id), now=now, retry_after=policy.retry_after
     )
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints.db.models import Case, CaseEvent, Deadline, OutboxMessage
+from complaints.db.models import Case, CaseEvent, Deadline
 from complaints.deadlines.clocks import plan_for
 from complaints.domain import routing
 from complaints.domain.assignment import pick_handler
@@ -78,12 +78,10 @@ async def route_case(
     rulebook: Rulebook,
     now: datetime,
     receipts: ReceiptPolicy | None = None,
-    queued: list[OutboxMessage] | None = None,
 ) -> bool:
     """True when this call routed the case; False when it was already routed (jobs may repeat).
 
-    With `receipts`, the complainant's receipt is queued in the same transaction; its job is
-    appended to `queued` for the caller to enqueue after commit."""
+    With `receipts`, the complainant's receipt is queued in the same transaction."""
     case = await session.scalar(select(Case).where(Case.id == case_id).with_for_update())
     if outbox_id is not None:
         await outbox.mark_processed(session, outbox_id=outbox_id, now=now)
@@ -188,11 +186,9 @@ async def route_case(
     await repeats.record(session, case=case, duplicates=duplicates, now=now, actor=ACTOR)
     await escalation.after_routing(session, case=case, rulebook=rulebook, now=now)
     if receipts is not None:
-        receipt = await receipts_service.queue_receipt(
+        await receipts_service.queue_receipt(
             session, case=case, clocks=clocks, handler=handler, policy=receipts, now=now
         )
-        if receipt is not None and queued is not None:
-            queued.append(receipt)
     if handler is None:
         log.warning("case %s routed to %s with nobody available to take it", case.case_number, decision.unit)
     return True

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.channels import MessageRejected
 from complaints.intake import inbound
-from complaints.jobs import outbox
 from complaints.schemas.channels import ChannelOutcome, ChannelResult
 from intake_api.problems import problem
 
@@ -57,7 +56,7 @@ async def receive(
     handle: Callable[[AsyncSession], Awaitable[inbound.Received]],
     redis: ArqRedis | None,
 ) -> JSONResponse:
-    """Take one signed message: handle it in one transaction, then queue its jobs and answer."""
+    """Take one signed message: handle it in one unit of work, then answer."""
     try:
         received = await inbound.receive(
             request.app.state.sessions,
@@ -66,9 +65,8 @@ async def receive(
             content_type=content_type,
             now=now,
             handle=handle,
+            redis=redis,
         )
     except MessageRejected as rejection:
         return refused(rejection)
-    for job in received.jobs:
-        await outbox.enqueue(redis, job)
     return answer(received.result())

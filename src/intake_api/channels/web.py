@@ -19,14 +19,13 @@ from sqlalchemy.exc import DBAPIError
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
-from complaints.db.engine import unit_of_work
 from complaints.domain import attachments as attachment_rules
 from complaints.domain.attachments import IncomingFile
 from complaints.domain.vocabulary import Channel
 from complaints.errors import InvalidInput
 from complaints.intake import public_view as public
 from complaints.intake.inbound import ChannelIntake, open_public_case
-from complaints.jobs import outbox
+from complaints.jobs.unit_of_work import unit_of_work
 from complaints.schemas.complaint import ComplaintCreate
 from complaints.secrets import secret_bytes
 from complaints.settings import Settings
@@ -225,14 +224,15 @@ async def submit_complaint(
     data, files = checked
 
     try:
-        async with unit_of_work(request.app.state.sessions) as session:
+        # Its own unit of work rather than the request's: a store that fails must still
+        # answer with the form's own page, not a problem document.
+        async with unit_of_work(request.app.state.sessions, redis) as session:
             opened = await open_public_case(
                 session, data=data, files=files, intake=intake, now=datetime.now(UTC), actor="web"
             )
     except (DBAPIError, OSError) as error:
         log.warning("web form: could not store a complaint: %s", type(error).__name__)
         return error_page(503, headers={"Retry-After": "30"})
-    await outbox.enqueue(redis, opened.job)
     number = opened.case.case_number
     log.info("web form: case %s opened", number)
     signature = receipt_signature(web_secret(settings), number)

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from complaints.db import tenancy
 from complaints.domain.rulebook import Person, Rulebook
 from complaints.handling.acting import person
+from complaints.jobs.unit_of_work import unit_of_work
 from complaints.security import staff as staff_accounts
 from complaints.security.api_keys import Principal
 from complaints.settings import Settings
@@ -66,9 +67,9 @@ def settings_of(request: Request) -> Settings:
 
 @asynccontextmanager
 async def desk(request: Request) -> AsyncIterator[Desk]:
-    """The session is not committed here: a page that changes something commits itself."""
+    """The request's unit of work: committed when the page is done, rolled back on an error."""
     settings = settings_of(request)
-    async with request.app.state.sessions() as db:
+    async with unit_of_work(request.app.state.sessions, await request.app.state.queue.get()) as db:
         staff_id = session.staff_id_of(
             web_secret(settings), request.cookies.get(session.COOKIE), now=time.time()
         )

@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from complaints.jobs.unit_of_work import unit_of_work
 from complaints.security import staff as staff_accounts
 from intake_api.channels import rate_limit
 from intake_api.channels.web import client_address, web_secret
@@ -63,9 +64,8 @@ async def login(
         limited = _login_page(request, target=target, error="too_many", code=429)
         limited.headers["Retry-After"] = str(verdict.retry_after)
         return limited
-    async with request.app.state.sessions() as db:
+    async with unit_of_work(request.app.state.sessions, None) as db:  # a rehashed password is kept
         good = await staff_accounts.verify(db, staff_id=staff_id, password=password, now=datetime.now(UTC))
-        await db.commit()  # a rehashed password
     if not good:
         log.info("console: failed sign-in")
         return _login_page(request, target=target, error="bad_login", code=401)

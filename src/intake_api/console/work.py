@@ -110,7 +110,6 @@ async def _perform(
         rulebook=here.staff.rulebook,
         now=datetime.now(UTC),
     )
-    await db.commit()
 
 
 @router.post("/cases/{case_number}/{action}", response_class=HTMLResponse)
@@ -129,13 +128,13 @@ async def act_on_case(request: Request, case_number: str, action: str) -> Respon
         zone = desk.settings_of(request).zone
         try:
             body = forms.parse(chosen, form, actor=staff_id, zone=zone)
-            await _perform(here.db, here, case_number=case_number, action=chosen, body=body)
+            # A savepoint: an action a rule refuses leaves nothing behind in the page's unit of work.
+            async with here.db.begin_nested():
+                await _perform(here.db, here, case_number=case_number, action=chosen, body=body)
         except NotFound:
-            await here.db.rollback()
             return desk.page(request, "not_found.html", staff=here.staff, code=404)
         except ComplaintsError as error:
             # A rule said no (not allowed now, recused, a missing field): say why, on the case.
-            await here.db.rollback()
             return await _case_page(
                 request, here, case_number=case_number, error=str(error), code=_status_of(error)
             )

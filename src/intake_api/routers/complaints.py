@@ -14,13 +14,12 @@ from complaints.handling import attachments
 from complaints.handling import case_reads as cases
 from complaints.intake import idempotency
 from complaints.intake.opening import find_by_external_ref, open_case
-from complaints.jobs import outbox
 from complaints.schemas.complaint import AttachmentView, CasePage, CaseView, ComplaintCreate, EventList
 from complaints.schemas.keys import Permission
 from complaints.schemas.moments import Moment
 from complaints.security.api_keys import Principal
 from intake_api.channels.deps import ChannelIntakeDep
-from intake_api.dependencies import ERROR_RESPONSES, QueueDep, SessionDep, SettingsDep, require
+from intake_api.dependencies import ERROR_RESPONSES, SessionDep, SettingsDep, require
 
 router = APIRouter(prefix="/v1/complaints", tags=["complaints"], responses=ERROR_RESPONSES)
 
@@ -43,7 +42,6 @@ async def create_complaint(
     data: ComplaintCreate,
     session: SessionDep,
     settings: SettingsDep,
-    redis: QueueDep,
     intake: ChannelIntakeDep,
     principal: Annotated[Principal, Depends(require(Permission.INTAKE))],
     idempotency_key: Annotated[
@@ -99,9 +97,6 @@ async def create_complaint(
             request_hash=request_hash,
             response=idempotency.StoredResponse(201, body),
         )
-    # Commit before the job is visible to a worker; if enqueueing fails the relay sends it.
-    await session.commit()
-    await outbox.enqueue(redis, opened.job)
     return JSONResponse(body, status_code=201, headers={"Location": f"/v1/complaints/{view.case_number}"})
 
 
@@ -118,7 +113,6 @@ async def _already_filed(
             request_hash=request_hash,
             response=idempotency.StoredResponse(200, body),
         )
-    await session.commit()
     return JSONResponse(body, status_code=200, headers={"Location": f"/v1/complaints/{case.case_number}"})
 
 
