@@ -5,7 +5,7 @@ import logging
 from typing import Any, cast
 
 from complaints.db.engine import unit_of_work
-from complaints.handling.escalation import sweep_unaccepted
+from complaints.escalation.ladder import sweep_unaccepted
 from complaints.jobs.worker_context import WorkerContext, utcnow
 
 log = logging.getLogger(__name__)
