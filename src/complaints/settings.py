@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from complaints.domain.handling import DEFAULT_UNACCEPTED_MINUTES, check_ladder_minutes
+from complaints.domain.escalation import DEFAULT_UNACCEPTED_MINUTES, check_ladder_minutes
 
 PREFIXED = SettingsConfigDict(env_prefix="COMPLAINTS_", frozen=True)
 

@@ -4,7 +4,7 @@ the configured waits (COMPLAINTS_UNACCEPTED_ESCALATION_MINUTES, default 15/30/60
 import logging
 from typing import Any, cast
 
-from complaints.handling.escalation import sweep_unaccepted
+from complaints.escalation.ladder import sweep_unaccepted
 from complaints.jobs.unit_of_work import unit_of_work
 from complaints.jobs.worker_context import WorkerContext, utcnow
 

@@ -9,22 +9,25 @@ events and its outbox messages are one transaction: all recorded once, or none.
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Select, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from complaints.db import events
+from complaints.db.events import EventRow
 from complaints.db.models import Case, CaseEvent, Deadline, OutboxMessage
 from complaints.deadlines import clocks
+from complaints.domain.escalation import breach_rule, target
+from complaints.domain.events import ClockData, EventKind
 from complaints.domain.rulebook import Person, Rulebook
 from complaints.domain.vocabulary import (
     BreachAction,
     DeadlineKind,
     DeadlineState,
     EscalationLevel,
-    Role,
     Severity,
 )
+from complaints.escalation import ladder
 from complaints.jobs import outbox
 from complaints.schemas.jobs import HoldingReply, Job, ManagerNotice
 
@@ -40,44 +43,6 @@ class SweepResult:
     breached: int
     # Breach notices written to the outbox (the relay enqueues them).
     notices: int = 0
-
-
-def escalation_target(level: EscalationLevel, *, unit_code: str | None, rulebook: Rulebook) -> Person | None:
-    if level == EscalationLevel.UNIT_MANAGER and unit_code:
-        people = [p for p in rulebook.people_in(unit_code) if p.role == Role.MANAGER]
-    elif level == EscalationLevel.CONSUMER_PROTECTION_HEAD:
-        people = rulebook.with_role(Role.CONSUMER_PROTECTION_HEAD)
-    elif level == EscalationLevel.LEADERSHIP:
-        people = rulebook.with_role(Role.LEADERSHIP)
-    else:
-        people = []
-    return next((p for p in people if p.available), people[0] if people else None)
-
-
-def escalate(case: Case, *, reason: str, rulebook: Rulebook, now: datetime) -> CaseEvent | None:
-    """One level up the ladder; nothing when the case is already at the top."""
-    row = _escalation(case, reason=reason, rulebook=rulebook, now=now)
-    return CaseEvent(**row) if row is not None else None
-
-
-def _escalation(case: Case, *, reason: str, rulebook: Rulebook, now: datetime) -> dict[str, Any] | None:
-    current = EscalationLevel(case.escalation_level)
-    level = current.next_up()
-    if level == current:
-        return None
-    target = escalation_target(level, unit_code=case.unit_code, rulebook=rulebook)
-    case.escalation_level = level
-    case.updated_at = now
-    return {
-        "case_id": case.id,
-        "kind": "escalated",
-        "at": now,
-        "actor": ACTOR,
-        "from_status": case.status,
-        "to_status": case.status,
-        "reason": reason,
-        "data": {"from_level": current, "to_level": level, "to": target.staff_id if target else None},
-    }
 
 
 def claim_query(*, now: datetime, batch: int) -> Select[Deadline, Case]:
@@ -116,7 +81,7 @@ async def sweep_once(
             deadline.state = DeadlineState.BREACHED
             deadline.breached_at = now
             deadline.next_check_at = None
-            batch_of.events.append(_event(case, "deadline_breached", now, deadline=deadline))
+            batch_of.events.append(_event(case, EventKind.DEADLINE_BREACHED, now, deadline=deadline))
             await _breach_actions(
                 session, case=case, deadline=deadline, rulebook=rulebook, now=now, writes=batch_of
             )
@@ -124,7 +89,9 @@ async def sweep_once(
         crossed = sum(1 for moment in deadline.warn_at if moment <= now)
         for level in range(deadline.warnings_sent, crossed):
             warned += 1
-            batch_of.events.append(_event(case, "deadline_warned", now, deadline=deadline, level=level + 1))
+            batch_of.events.append(
+                _event(case, EventKind.DEADLINE_WARNED, now, deadline=deadline, level=level + 1)
+            )
         deadline.warnings_sent = max(deadline.warnings_sent, crossed)
         if crossed:
             deadline.state = DeadlineState.WARNED
@@ -149,25 +116,18 @@ async def sweep_once(
 
 @dataclass
 class _Writes:
-    events: list[dict[str, Any]] = field(default_factory=list)
+    events: list[EventRow] = field(default_factory=list)
     notices: list[Job] = field(default_factory=list)
 
 
-def _event(case: Case, kind: str, now: datetime, *, deadline: Deadline, **data: Any) -> dict[str, Any]:
-    return {
-        "case_id": case.id,
-        "kind": kind,
-        "at": now,
-        "actor": ACTOR,
-        "from_status": case.status,
-        "to_status": case.status,
-        "reason": None,
-        "data": {"deadline": deadline.kind, "due_at": deadline.due_at.isoformat(), **data},
-    }
+def _event(case: Case, kind: EventKind, now: datetime, *, deadline: Deadline, **extra: object) -> EventRow:
+    """An event about one clock: which one, and when it was due."""
+    clock: ClockData = {"deadline": deadline.kind, "due_at": deadline.due_at.isoformat()}
+    return events.on_case(kind, case, at=now, actor=ACTOR, data={**clock, **extra})
 
 
 def unit_manager(case: Case, rulebook: Rulebook) -> Person | None:
-    return escalation_target(EscalationLevel.UNIT_MANAGER, unit_code=case.unit_code, rulebook=rulebook)
+    return target(EscalationLevel.UNIT_MANAGER, unit_code=case.unit_code, rulebook=rulebook)
 
 
 async def _breach_actions(
@@ -184,9 +144,13 @@ async def _breach_actions(
     reason = f"{deadline.kind} deadline breached"
     for action in rulebook.on_breach(DeadlineKind(deadline.kind)):
         if action is BreachAction.ESCALATE:
-            escalation = _escalation(case, reason=reason, rulebook=rulebook, now=now)
-            if escalation is not None:
-                writes.events.append(escalation)
+            climb = ladder.one_up(case, rule=breach_rule(deadline.kind), rulebook=rulebook, now=now)
+            if climb is not None:
+                writes.events.append(
+                    events.on_case(
+                        EventKind.ESCALATED, case, at=now, actor=ACTOR, reason=reason, data=climb.data()
+                    )
+                )
         elif action is BreachAction.NOTIFY_MANAGER:
             manager = unit_manager(case, rulebook)
             to = manager.staff_id if manager else None
@@ -195,12 +159,12 @@ async def _breach_actions(
                     case_id=case.id, deadline=deadline.kind, due_at=deadline.due_at.isoformat(), to=to
                 )
             )
-            writes.events.append(_event(case, "manager_notified", now, deadline=deadline, to=to))
+            writes.events.append(_event(case, EventKind.MANAGER_NOTIFIED, now, deadline=deadline, to=to))
         elif action is BreachAction.HOLDING_REPLY:
             writes.notices.append(
                 HoldingReply(case_id=case.id, deadline=deadline.kind, due_at=deadline.due_at.isoformat())
             )
-            writes.events.append(_event(case, "holding_reply_queued", now, deadline=deadline))
+            writes.events.append(_event(case, EventKind.HOLDING_REPLY_QUEUED, now, deadline=deadline))
         elif action is BreachAction.RAISE_SEVERITY:
             raised = await _raise_severity(session, case=case, deadline=deadline, rulebook=rulebook, now=now)
             if raised is not None:
@@ -209,7 +173,7 @@ async def _breach_actions(
 
 async def _raise_severity(
     session: AsyncSession, *, case: Case, deadline: Deadline, rulebook: Rulebook, now: datetime
-) -> dict[str, Any] | None:
+) -> EventRow | None:
     current = Severity(case.severity)
     raised = _SEVERITIES[min(current.rank + 1, len(_SEVERITIES) - 1)]
     if raised == current:
@@ -218,4 +182,4 @@ async def _raise_severity(
     case.updated_at = now
     # The clocks that follow severity re-plan; the breached one stays breached.
     await clocks.reprioritise(session, case=case, severity=raised, rulebook=rulebook)
-    return _event(case, "severity_raised", now, deadline=deadline, **{"from": current, "to": raised})
+    return _event(case, EventKind.SEVERITY_RAISED, now, deadline=deadline, **{"from": current, "to": raised})

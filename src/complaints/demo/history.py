@@ -23,10 +23,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints.db import bulk
+from complaints.db import bulk, events
 from complaints.db.models import Case
 from complaints.domain import routing
 from complaints.domain.assignment import pick_handler
+from complaints.domain.events import EventKind
 from complaints.domain.rulebook import Rulebook
 from complaints.domain.vocabulary import (
     BusinessType,
@@ -66,7 +67,6 @@ DEADLINE_COLUMNS = (
     "case_id", "kind", "state", "started_at", "due_at", "period", "unit", "amount", "excluded",
     "warn_at", "warnings_sent", "next_check_at", "breached_at", "met_at",
 )  # fmt: skip
-EVENT_COLUMNS = ("case_id", "kind", "at", "actor", "from_status", "to_status", "reason", "data")
 LINK_COLUMNS = ("case_id", "related_case_id", "kind", "reason", "created_at")
 TABLES = ("cases", "deadlines", "case_events", "case_links")
 
@@ -220,7 +220,7 @@ class Generator:
         )
         unit = decision.unit
         handler = self._handler(unit, branch)
-        trail = Trail(case_id)
+        trail = Trail(case_id, unit)
         for kind in ROUTED_CLOCKS:
             trail.restart(self.planner.plan(kind, start=received, severity=decision.severity))
         handled = self._handle(
@@ -272,20 +272,20 @@ class Generator:
         """Walk the case through its life up to `now`."""
         rng, mix, rulebook, now = self.rng, self.mix, self.rulebook, self.now
         done = Handled()
-        trail.step("received", received, to=Status.RECEIVED, actor=f"{ACTOR}:intake")
+        trail.step(EventKind.RECEIVED, received, to=Status.RECEIVED, actor=f"{ACTOR}:intake")
         at = received + timedelta(seconds=rng.randint(5, 300))
         if at > now:
             return done
         first_unit = unit
         if rng.random() < mix.transferred:
             first_unit = rng.choice([code for code in self._offices if code != unit] or [unit])
-        trail.step("assigned", at, to=Status.ASSIGNED, actor=ROUTER, unit=first_unit, rule=rule)
+        trail.step(EventKind.ASSIGNED, at, to=Status.ASSIGNED, actor=ROUTER, unit=first_unit, rule=rule)
         done.assigned_at = at
         if first_unit != unit:
             at += timedelta(hours=rng.uniform(1, 20))
             if at > now:
                 return done
-            trail.step("transferred", at, to=Status.ASSIGNED, unit=unit)
+            trail.step(EventKind.TRANSFERRED, at, to=Status.ASSIGNED, unit=unit)
             done.transfers = 1
             done.assigned_at = at
         if rng.random() < mix.refused:
@@ -294,7 +294,7 @@ class Generator:
                 return done
             done.refusal_ground = mix_of.REFUSAL_GROUNDS.draw(rng)
             trail.meet(list(DeadlineKind), at, rulebook)
-            trail.step("refused", at, to=Status.REFUSED, ground=done.refusal_ground)
+            trail.step(EventKind.REFUSED, at, to=Status.REFUSED, ground=done.refusal_ground)
             done.finished_at = at
             return done
         first_response = trail.clocks[DeadlineKind.FIRST_RESPONSE].plan
@@ -302,17 +302,21 @@ class Generator:
         if at > now:
             return done
         trail.step(
-            "accepted", at, to=Status.ACCEPTED, actor=handler or ACTOR, first_receiver=f"{ACTOR}:intake"
+            EventKind.ACCEPTED,
+            at,
+            to=Status.ACCEPTED,
+            actor=handler or ACTOR,
+            first_receiver=f"{ACTOR}:intake",
         )
         trail.meet([DeadlineKind.FIRST_RESPONSE], at, rulebook)
         done.accepted_at = at
-        trail.step("contacted", at, to=Status.IN_PROGRESS, actor=handler or ACTOR)
+        trail.step(EventKind.CONTACTED, at, to=Status.IN_PROGRESS, actor=handler or ACTOR)
         if rng.random() < mix.withdrawn:
             at += timedelta(hours=rng.uniform(2, 72))
             if at > now:
                 return done
             trail.meet(list(DeadlineKind), at, rulebook)
-            trail.step("withdrawn", at, to=Status.WITHDRAWN)
+            trail.step(EventKind.WITHDRAWN, at, to=Status.WITHDRAWN)
             done.finished_at = at
             return done
         stuck = rng.random() < mix.stuck
@@ -320,7 +324,7 @@ class Generator:
         # What sends the first proposal back: a supervisor (退回重办), new facts.
         rework = [
             kind
-            for kind, share in (("returned", mix.returned), ("reopened", mix.reopened))
+            for kind, share in ((EventKind.RETURNED, mix.returned), (EventKind.REOPENED, mix.reopened))
             if rng.random() < share
         ]
         for round_ in range(4):  # proposals: the first, after rework, after a dissatisfied callback
@@ -336,7 +340,7 @@ class Generator:
             trail.meet(list(KEPT_BY_PROPOSAL), at, rulebook)
             done.resolve(rng, at)
             trail.step(
-                "resolved",
+                EventKind.RESOLVED,
                 at,
                 to=Status.RESOLVED,
                 actor=handler or ACTOR,
@@ -346,7 +350,7 @@ class Generator:
             if rework:
                 at += (
                     timedelta(hours=rng.uniform(2, 24))
-                    if rework[0] == "returned"
+                    if rework[0] == EventKind.RETURNED
                     else timedelta(days=rng.uniform(1, 10))
                 )
                 if at > now:
@@ -362,16 +366,20 @@ class Generator:
                 if answer == Satisfaction.DISSATISFIED:
                     done.dissatisfied += 1
                     trail.step(
-                        "called_back", at, to=Status.IN_PROGRESS, satisfaction=answer.value, reopened=True
+                        EventKind.CALLED_BACK,
+                        at,
+                        to=Status.IN_PROGRESS,
+                        satisfaction=answer.value,
+                        reopened=True,
                     )
                     trail.restart(self.planner.plan(DeadlineKind.RESOLUTION, start=at, severity=severity))
                     continue
-                trail.step("called_back", at, satisfaction=answer.value)
+                trail.step(EventKind.CALLED_BACK, at, satisfaction=answer.value)
             at += timedelta(hours=rng.uniform(1, 48))
             if at > now:
                 return done
             trail.step(
-                "closed",
+                EventKind.CLOSED,
                 at,
                 to=Status.CLOSED,
                 satisfaction=done.satisfaction,
@@ -381,11 +389,13 @@ class Generator:
             return done
         return done
 
-    def _rework(self, trail: Trail, done: Handled, kind: str, *, at: datetime, severity: Severity) -> None:
+    def _rework(
+        self, trail: Trail, done: Handled, kind: EventKind, *, at: datetime, severity: Severity
+    ) -> None:
         """The proposal goes back (returned) or new facts arrive (reopened): a fresh resolution
         period; a return owes the regulatory decision by its old date, a reopen by a new one."""
         restart = [DeadlineKind.RESOLUTION]
-        if kind == "returned":
+        if kind == EventKind.RETURNED:
             done.returns += 1
             trail.clocks[DeadlineKind.REGULATORY].met_at = None
             trail.step(kind, at, to=Status.IN_PROGRESS, reason="the proposal needs more evidence")
@@ -534,7 +544,7 @@ async def load(
     times = receipt_times(generator.rng, count=cases, days=days, end=end, now=now, rulebook=rulebook)
     connection = await bulk.driver_connection(session)
     ids = await bulk.reserve_ids(connection, table="cases", count=cases)
-    columns = dict(zip(TABLES, (CASE_COLUMNS, DEADLINE_COLUMNS, EVENT_COLUMNS, LINK_COLUMNS), strict=True))
+    columns = dict(zip(TABLES, (CASE_COLUMNS, DEADLINE_COLUMNS, events.COLUMNS, LINK_COLUMNS), strict=True))
     chunks = generator.rows(ids, times)
     # The next chunk is generated in a thread while this one is copied, so the server's work
     # (indexes, WAL) overlaps Python's.

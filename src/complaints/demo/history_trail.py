@@ -1,18 +1,20 @@
 """One generated case's handling (history.py): its clocks, its event trail, and what the
 handling leaves on the case row."""
 
-import json
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from complaints.db import events
 from complaints.deadlines.clocks import plan_for
 from complaints.deadlines.sweep import ACTOR as SWEEPER
 from complaints.domain.clocks import PlannedClock, describe
 from complaints.domain.deadlines import PeriodUnit, due_at, warning_times
+from complaints.domain.escalation import breach_rule, climb_one
+from complaints.domain.events import ClockData, EventKind
 from complaints.domain.rulebook import Rulebook
 from complaints.domain.vocabulary import (
     BreachAction,
@@ -23,7 +25,6 @@ from complaints.domain.vocabulary import (
     Severity,
     Status,
 )
-from complaints.handling.escalation import ACTOR as ESCALATION
 
 from . import history_mix as mix_of
 
@@ -43,6 +44,7 @@ class Trail:
     """One case's handling as it goes: its status, clocks and events."""
 
     case_id: int
+    unit: str  # where routing (or a transfer) left it: whose manager a breach escalates to
     status: Status | None = None
     level: EscalationLevel = EscalationLevel.HANDLER
     clocks: dict[DeadlineKind, Clock] = field(default_factory=dict)
@@ -50,13 +52,40 @@ class Trail:
     resolution_breached: bool = False
 
     def step(
-        self, kind: str, at: datetime, *, to: Status | None = None, actor: str = ACTOR, **data: object
+        self,
+        kind: EventKind,
+        at: datetime,
+        *,
+        to: Status | None = None,
+        actor: str = ACTOR,
+        reason: str | None = None,
+        **data: object,
     ) -> None:
         after = to or self.status
-        self.events.append(
-            (self.case_id, kind, at, actor, self.status, after, None, json.dumps(data) if data else "{}")
-        )
+        self._record(kind, at, actor=actor, to=after, reason=reason, data=data)
         self.status = after
+
+    def _record(
+        self,
+        kind: EventKind,
+        at: datetime,
+        *,
+        actor: str,
+        to: Status | None,
+        reason: str | None = None,
+        data: Mapping[str, object],
+    ) -> None:
+        row = events.row(
+            kind,
+            case_id=self.case_id,
+            at=at,
+            actor=actor,
+            from_status=self.status,
+            to_status=to,
+            reason=reason,
+            data=data,
+        )
+        self.events.append(events.copy_record(row))
 
     def settle(self, until: datetime, rulebook: Rulebook) -> None:
         """Breaches of the clocks that ran out before `until`, as the sweeper records them."""
@@ -65,18 +94,23 @@ class Trail:
             if clock.met_at is None and clock.breached_at is None and due < until:
                 clock.breached_at = due
                 self.resolution_breached |= kind is DeadlineKind.RESOLUTION
-                self.events.append(
-                    (self.case_id, "deadline_breached", due, SWEEPER, self.status, self.status, None,
-                     json.dumps({"deadline": kind.value, "due_at": due.isoformat()}))
-                )  # fmt: skip
-                if BreachAction.ESCALATE in rulebook.on_breach(kind):
-                    higher = self.level.next_up()
-                    self.events.append(
-                        (self.case_id, "escalated", due, ESCALATION, self.status, self.status,
-                         f"{kind.value} deadline breached",
-                         json.dumps({"rule": "breach", "from_level": self.level, "to_level": higher}))
-                    )  # fmt: skip
-                    self.level = higher
+                breached: ClockData = {"deadline": kind, "due_at": due.isoformat()}
+                self._record(EventKind.DEADLINE_BREACHED, due, actor=SWEEPER, to=self.status, data=breached)
+                if BreachAction.ESCALATE not in rulebook.on_breach(kind):
+                    continue
+                # As the sweep climbs: one rung, by the breach rule, to whoever sits there.
+                climb = climb_one(self.level, rule=breach_rule(kind), unit_code=self.unit, rulebook=rulebook)
+                if climb is not None:
+                    reason = f"{kind.value} deadline breached"
+                    self._record(
+                        EventKind.ESCALATED,
+                        due,
+                        actor=SWEEPER,
+                        to=self.status,
+                        reason=reason,
+                        data=climb.data(),
+                    )
+                    self.level = climb.to_level
 
     def meet(self, kinds: Sequence[DeadlineKind], at: datetime, rulebook: Rulebook) -> None:
         self.settle(at, rulebook)

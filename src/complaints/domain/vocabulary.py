@@ -191,10 +191,6 @@ class EscalationLevel(StrEnum):
     CONSUMER_PROTECTION_HEAD = "consumer_protection_head"
     LEADERSHIP = "leadership"
 
-    def next_up(self) -> "EscalationLevel":
-        ladder = list(EscalationLevel)
-        return ladder[min(ladder.index(self) + 1, len(ladder) - 1)]
-
 
 class BreachAction(StrEnum):
     """What a breached clock sets off, per the SLA policy (besides recording the breach)."""

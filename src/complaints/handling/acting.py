@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.db.models import Case, CaseEvent
 from complaints.deadlines import clocks
+from complaints.domain.events import EventKind
 from complaints.domain.rulebook import Person, Rulebook
 from complaints.domain.vocabulary import DeadlineKind, Severity, Status
 from complaints.errors import Forbidden, InvalidInput
@@ -37,7 +38,7 @@ class Acting:
 class Step:
     """What an action did: the event's kind, reason and data, plus events of rules it fired."""
 
-    kind: str
+    kind: EventKind
     reason: str | None = None
     data: dict[str, object] = field(default_factory=dict)
     followups: list[CaseEvent] = field(default_factory=list)
@@ -66,23 +67,6 @@ def resolve_actor(*, staff_id: str | None, principal: Principal, rulebook: Ruleb
     if acting is not None and case.staff_id == acting.staff_id:
         raise Forbidden(f"{acting.staff_id} is the person this complaint is about and is recused")
     return Actor(name, acting)
-
-
-def event(
-    acting: Acting, *, kind: str, case: Case | None = None, reason: str | None, data: dict[str, object]
-) -> CaseEvent:
-    """An event on `case` (default: the case acted on) at its current status."""
-    subject = case or acting.case
-    return CaseEvent(
-        case_id=subject.id,
-        kind=kind,
-        at=acting.now,
-        actor=acting.actor.name,
-        from_status=subject.status,
-        to_status=subject.status,
-        reason=reason,
-        data=data,
-    )
 
 
 async def restart_clocks(acting: Acting, *kinds: DeadlineKind) -> None:

@@ -16,7 +16,8 @@ from typing import Any, Final
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints.db.models import Case, CaseEvent
+from complaints.db import events
+from complaints.db.models import Case
 from complaints.deadlines import clocks
 from complaints.domain.lifecycle import Action, next_status
 from complaints.domain.rulebook import Rulebook
@@ -95,9 +96,9 @@ async def perform(
     after = await _snapshot(session, case)
     changed = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
     session.add(
-        CaseEvent(
-            case_id=case.id,
-            kind=step.kind,
+        events.new(
+            step.kind,
+            case,
             at=now,
             actor=actor.name,
             from_status=from_status,

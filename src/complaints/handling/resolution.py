@@ -1,14 +1,16 @@
 """Bringing a case to an end: extend, resolve, callback, reopen, withdraw, refuse, merge, close.
 
-Same contract as `services.handling`: a locked case already in its new status in, the
+Same contract as `handling.steps`: a locked case already in its new status in, the
 event's content out; clocks change only through `services.clocks`.
 """
 
 from datetime import timedelta
 
+from complaints.db import events
 from complaints.deadlines import clocks
 from complaints.domain.deadlines import Period, PeriodUnit
-from complaints.domain.handling import may_approve_extension
+from complaints.domain.events import CallbackData, EventKind
+from complaints.domain.extension import may_approve_extension
 from complaints.domain.lifecycle import is_open
 from complaints.domain.vocabulary import (
     DeadlineKind,
@@ -20,8 +22,8 @@ from complaints.domain.vocabulary import (
     Status,
 )
 from complaints.errors import InvalidInput, NotFound
-from complaints.handling import escalation
-from complaints.handling.acting import Acting, Step, event, person, restart_clocks
+from complaints.escalation import ladder
+from complaints.handling.acting import Acting, Step, person, restart_clocks
 from complaints.handling.case_reads import find_case
 from complaints.schemas.actions import (
     CallbackBody,
@@ -87,7 +89,7 @@ async def extend(acting: Acting, body: ExtendBody) -> Step:
     )
     case.regulatory_days = body.days
     return Step(
-        "extended",
+        EventKind.EXTENDED,
         data={
             "from_days": current,
             "days": body.days,
@@ -124,7 +126,7 @@ async def resolve(acting: Acting, body: ResolveBody) -> Step:
     await clocks.meet(acting.session, case=case, kinds=KEPT_BY_PROPOSAL, now=now)
     await restart_clocks(acting, DeadlineKind.CALLBACK)
     return Step(
-        "resolved",
+        EventKind.RESOLVED,
         data={
             "outcome": body.outcome,
             "verdict": body.verdict,
@@ -140,15 +142,15 @@ async def callback(acting: Acting, body: CallbackBody) -> Step:
     case, now = acting.case, acting.now
     case.satisfaction = body.satisfaction
     await clocks.meet(acting.session, case=case, kinds=[DeadlineKind.CALLBACK], now=now)
-    data: dict[str, object] = {"satisfaction": body.satisfaction, "notes": body.notes}
+    data: CallbackData = {"satisfaction": body.satisfaction, "notes": body.notes}
     if body.satisfaction != Satisfaction.DISSATISFIED:
-        return Step("called_back", data=data)
+        return Step(EventKind.CALLED_BACK, data=dict(data))
     await restart_clocks(acting, DeadlineKind.RESOLUTION)
     data["reopened"] = True
     return Step(
-        "called_back",
-        data=data,
-        followups=[escalation.dissatisfied(case, rulebook=acting.rulebook, now=now)],
+        EventKind.CALLED_BACK,
+        data=dict(data),
+        followups=[ladder.dissatisfied(case, rulebook=acting.rulebook, now=now)],
     )
 
 
@@ -162,13 +164,13 @@ async def reopen(acting: Acting, body: ReopenBody) -> Step:
     await restart_clocks(acting, DeadlineKind.RESOLUTION, DeadlineKind.REGULATORY)
     case.regulatory_days = None
     case.closed_at = None
-    return Step("reopened")
+    return Step(EventKind.REOPENED)
 
 
 async def withdraw(acting: Acting, body: WithdrawBody) -> Step:
     await clocks.meet(acting.session, case=acting.case, kinds=EVERY_CLOCK, now=acting.now)
     acting.case.paused_until = None
-    return Step("withdrawn")
+    return Step(EventKind.WITHDRAWN)
 
 
 async def refuse(acting: Acting, body: RefuseBody) -> Step:
@@ -178,7 +180,7 @@ async def refuse(acting: Acting, body: RefuseBody) -> Step:
     case.refusal_ground = body.ground
     case.reply = body.reply or body.reason
     await clocks.meet(acting.session, case=case, kinds=EVERY_CLOCK, now=acting.now)
-    return Step("refused", data={"ground": body.ground, "reply": case.reply})
+    return Step(EventKind.REFUSED, data={"ground": body.ground, "reply": case.reply})
 
 
 async def merge(acting: Acting, body: MergeBody) -> Step:
@@ -199,10 +201,15 @@ async def merge(acting: Acting, body: MergeBody) -> Step:
     case.paused_until = None
     await clocks.meet(acting.session, case=case, kinds=EVERY_CLOCK, now=acting.now)
     into.updated_at = acting.now
-    merged_in = event(
-        acting, kind="merged_in", case=into, reason=body.reason, data={"from": case.case_number}
+    merged_in = events.new(
+        EventKind.MERGED_IN,
+        into,
+        at=acting.now,
+        actor=acting.actor.name,
+        reason=body.reason,
+        data={"from": case.case_number},
     )
-    return Step("merged", data={"into": into.case_number}, followups=[merged_in])
+    return Step(EventKind.MERGED, data={"into": into.case_number}, followups=[merged_in])
 
 
 async def close(acting: Acting, body: CloseBody) -> Step:
@@ -210,5 +217,6 @@ async def close(acting: Acting, body: CloseBody) -> Step:
     case.closed_at = acting.now
     await clocks.meet(acting.session, case=case, kinds=EVERY_CLOCK, now=acting.now)
     return Step(
-        "closed", data={"satisfaction": case.satisfaction, "called_back": case.satisfaction is not None}
+        EventKind.CLOSED,
+        data={"satisfaction": case.satisfaction, "called_back": case.satisfaction is not None},
     )

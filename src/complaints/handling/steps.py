@@ -7,12 +7,12 @@ what the action changes (clocks through `services.clocks`), and returns the even
 from datetime import timedelta
 
 from complaints.deadlines import clocks
-from complaints.deadlines.sweep import escalate as one_level_up
 from complaints.domain.assignment import pick_handler
-from complaints.domain.handling import rank
+from complaints.domain.escalation import EscalationRule, rank
+from complaints.domain.events import EventKind
 from complaints.domain.vocabulary import DeadlineKind, EscalationLevel
 from complaints.errors import InvalidInput
-from complaints.handling import escalation
+from complaints.escalation import ladder
 from complaints.handling.acting import Acting, Step, restart_clocks
 from complaints.schemas.actions import (
     AcceptBody,
@@ -40,12 +40,12 @@ async def accept(acting: Acting, body: AcceptBody) -> Step:
     case.accepted_by = acting.actor.name
     if person is not None:
         case.assignee_staff_id = person.staff_id
-    return Step("accepted", data={"first_receiver": case.first_receiver})
+    return Step(EventKind.ACCEPTED, data={"first_receiver": case.first_receiver})
 
 
 async def notes(acting: Acting, body: NotesBody) -> Step:
     """Internal: never shown to the complainant or to the person complained about."""
-    return Step("noted", data={"text": body.text, "internal": True})
+    return Step(EventKind.NOTED, data={"text": body.text, "internal": True})
 
 
 async def contact(acting: Acting, body: ContactBody) -> Step:
@@ -67,7 +67,7 @@ async def contact(acting: Acting, body: ContactBody) -> Step:
             now=now,
         )
         data["promised_reply_at"] = body.promised_reply_at.isoformat()
-    return Step("contacted", data=data)
+    return Step(EventKind.CONTACTED, data=data)
 
 
 async def transfer(acting: Acting, body: TransferBody) -> Step:
@@ -89,10 +89,10 @@ async def transfer(acting: Acting, body: TransferBody) -> Step:
     case.accepted_at = None
     case.accepted_by = None
     case.transfer_count += 1
-    supervised = escalation.supervision(
+    supervised = ladder.supervision(
         case, returns_before=returns, transfers_before=transfers, rulebook=rulebook, now=acting.now
     )
-    return Step("transferred", data={"unit": body.unit}, followups=[supervised] if supervised else [])
+    return Step(EventKind.TRANSFERRED, data={"unit": body.unit}, followups=[supervised] if supervised else [])
 
 
 async def return_for_rework(acting: Acting, body: ReturnBody) -> Step:
@@ -105,27 +105,26 @@ async def return_for_rework(acting: Acting, body: ReturnBody) -> Step:
     await restart_clocks(acting, DeadlineKind.RESOLUTION)
     await clocks.reinstate(acting.session, case=case, kinds=[DeadlineKind.REGULATORY])
     await clocks.discard(acting.session, case=case, kinds=[DeadlineKind.CALLBACK])
-    supervised = escalation.supervision(
+    supervised = ladder.supervision(
         case, returns_before=returns, transfers_before=transfers, rulebook=rulebook, now=now
     )
-    return Step("returned", followups=[supervised] if supervised else [])
+    return Step(EventKind.RETURNED, followups=[supervised] if supervised else [])
 
 
 async def escalate(acting: Acting, body: EscalateBody) -> Step:
-    """One rung up the ladder, or straight to a named higher rung."""
-    case = acting.case
+    """One rung up the ladder, or straight to a named higher rung. The event's reason is the
+    actor's; its rule says a person, not a rule of the ladder, made the climb."""
+    case, rule = acting.case, EscalationRule.BY_HAND
     current = EscalationLevel(case.escalation_level)
     if body.level is None:
-        climbed = one_level_up(case, reason=body.reason, rulebook=acting.rulebook, now=acting.now)
-        if climbed is None:
+        climb = ladder.one_up(case, rule=rule, rulebook=acting.rulebook, now=acting.now)
+        if climb is None:
             raise InvalidInput("the case is already at the top of the ladder", field="level")
-        return Step("escalated", data=climbed.data)
-    if rank(body.level) <= rank(current):
+    elif rank(body.level) <= rank(current):
         raise InvalidInput(f"the case is already at {current}", field="level")
-    raised = escalation.raise_to(
-        case, level=body.level, reason=body.reason, rule="by_hand", rulebook=acting.rulebook, now=acting.now
-    )
-    return Step("escalated", data=raised.data)
+    else:
+        climb = ladder.raise_to(case, level=body.level, rule=rule, rulebook=acting.rulebook, now=acting.now)
+    return Step(EventKind.ESCALATED, data=dict(climb.data()))
 
 
 async def pause(acting: Acting, body: PauseBody) -> Step:
@@ -137,10 +136,10 @@ async def pause(acting: Acting, body: PauseBody) -> Step:
     data: dict[str, object] = {"waiting_for": body.waiting_for}
     if body.until is not None:
         data["until"] = body.until.isoformat()
-    return Step("paused", data=data)
+    return Step(EventKind.PAUSED, data=data)
 
 
 async def resume(acting: Acting, body: ResumeBody) -> Step:
     acting.case.paused_until = None
     await clocks.resume(acting.session, case=acting.case, now=acting.now, rulebook=acting.rulebook)
-    return Step("resumed")
+    return Step(EventKind.RESUMED)

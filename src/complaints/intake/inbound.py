@@ -18,10 +18,11 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.channels import MessageRejected
-from complaints.db import pii
+from complaints.db import events, pii
 from complaints.db.engine import SessionFactory
 from complaints.db.models import Case, CaseEvent, ChannelMessage, RejectedMessage
 from complaints.domain.attachments import AttachmentLimits, IncomingFile
+from complaints.domain.events import EventKind
 from complaints.domain.identity import IdentityHasher
 from complaints.handling import attachments
 from complaints.handling.attachment_store import AttachmentStore, LocalDirectoryStore
@@ -215,14 +216,14 @@ async def add_message(
     text: str,
     now: datetime,
     files: Sequence[IncomingFile] = (),
-    kind: str = "message",
+    kind: EventKind = EventKind.MESSAGE,
     data: dict[str, object] | None = None,
     intake: ChannelIntake,
 ) -> CaseEvent:
     """The complainant wrote again about an existing case: an event, not a new case."""
-    event = CaseEvent(
-        case_id=case.id,
-        kind=kind,
+    event = events.new(
+        kind,
+        case,
         at=now,
         actor=f"complainant via {channel}",
         from_status=None,

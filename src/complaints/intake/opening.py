@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints.db.models import Case, CaseEvent
+from complaints.db import events
+from complaints.db.models import Case
 from complaints.db.models.cases import CASE_NUMBER_SEQUENCE
+from complaints.domain.events import EventKind
 from complaints.domain.identity import IdentityHasher, IdentityHashes
 from complaints.domain.similarity import simhash, to_signed
 from complaints.domain.vocabulary import (
@@ -132,9 +134,9 @@ async def open_case(
     await session.flush()
     correlation.bind_case(case.case_number)
     session.add(
-        CaseEvent(
-            case_id=case.id,
-            kind="received",
+        events.new(
+            EventKind.RECEIVED,
+            case,
             at=now,
             actor=actor,
             from_status=None,

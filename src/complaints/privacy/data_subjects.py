@@ -14,7 +14,9 @@ from typing import Any
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from complaints.db import events
 from complaints.db.models import Attachment, Case, CaseEvent, ChannelMessage, Notification
+from complaints.domain.events import EventKind
 from complaints.domain.identity import IdentityHasher
 from complaints.handling import case_reads
 from complaints.schemas.personal_data import (
@@ -68,7 +70,7 @@ async def export(
     records = []
     for case in await matching_cases(session, subject=subject, hasher=hasher):
         view = await case_reads.case_view(session, case=case, principal=principal, purpose=EXPORT_PURPOSE)
-        events = await case_reads.list_events(session, case=case)
+        history = await case_reads.list_events(session, case=case)
         files = await session.scalars(
             select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)
         )
@@ -78,7 +80,7 @@ async def export(
         records.append(
             CaseRecord(
                 case=view,
-                events=events.items,
+                events=history.items,
                 attachments=[
                     AttachmentRecord(
                         filename=f.filename,
@@ -127,7 +129,7 @@ async def correct(
             case.complainant_id_number_hash = hasher.id_number(changes["id_number"])
         case.updated_at = now
         session.add(
-            _event(case, kind="personal_data_corrected", actor=actor, now=now, fields=sorted(changes))
+            _event(case, EventKind.PERSONAL_DATA_CORRECTED, actor=actor, now=now, fields=sorted(changes))
         )
     await session.flush()
     return SubjectOutcome(case_numbers=[case.case_number for case in found], fields=sorted(changes))
@@ -140,7 +142,7 @@ async def erase(
     fields = sorted(PERSONAL_FIELDS)
     for case in found:
         await _anonymise(session, case=case, now=now)
-        session.add(_event(case, kind="personal_data_erased", actor=actor, now=now, fields=fields))
+        session.add(_event(case, EventKind.PERSONAL_DATA_ERASED, actor=actor, now=now, fields=fields))
     await session.flush()
     return SubjectOutcome(case_numbers=[case.case_number for case in found], fields=fields)
 
@@ -186,14 +188,5 @@ def _is_timestamp(value: str) -> bool:
     return _TIMESTAMP.match(value) is not None
 
 
-def _event(case: Case, *, kind: str, actor: str, now: datetime, fields: list[str]) -> CaseEvent:
-    return CaseEvent(
-        case_id=case.id,
-        kind=kind,
-        at=now,
-        actor=actor,
-        from_status=case.status,
-        to_status=case.status,
-        reason=None,
-        data={"fields": fields, "request": "data_subject"},
-    )
+def _event(case: Case, kind: EventKind, *, actor: str, now: datetime, fields: list[str]) -> CaseEvent:
+    return events.new(kind, case, at=now, actor=actor, data={"fields": fields, "request": "data_subject"})

@@ -20,8 +20,10 @@ from sqlalchemy import BigInteger, ColumnElement, cast, func, literal, or_, sele
 from sqlalchemy.dialects.postgresql import BIT, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints.db.models import Case, CaseEvent, CaseLink
+from complaints.db import events
+from complaints.db.models import Case, CaseLink
 from complaints.domain import routing
+from complaints.domain.events import EventKind
 from complaints.domain.lifecycle import FINISHED_STATUSES
 from complaints.domain.rulebook import Rulebook
 from complaints.domain.similarity import distance
@@ -174,11 +176,14 @@ async def record(
             }
         )
         session.add(
-            CaseEvent(
-                case_id=original.id,
-                kind="repeat_received",
+            events.new(
+                EventKind.REPEAT_RECEIVED,
+                original,
                 at=now,
                 actor=actor,
+                # Beside the original's own history, outside its state machine.
+                from_status=None,
+                to_status=None,
                 data={"case_number": case.case_number},
             )
         )

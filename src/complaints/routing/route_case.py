@@ -7,12 +7,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints.db.models import Case, CaseEvent, Deadline
+from complaints.db import events
+from complaints.db.models import Case, Deadline
 from complaints.deadlines.clocks import plan_for
 from complaints.domain import routing
 from complaints.domain.assignment import pick_handler
 from complaints.domain.classification import classify
 from complaints.domain.clocks import DEFAULT_WARN_AT, PlannedClock, plan_fixed
+from complaints.domain.events import EventKind
 from complaints.domain.lifecycle import Action, next_status
 from complaints.domain.rulebook import Rulebook
 from complaints.domain.vocabulary import (
@@ -26,11 +28,10 @@ from complaints.domain.vocabulary import (
     Source,
     Status,
 )
-from complaints.handling import escalation
 from complaints.jobs import outbox
 from complaints.observability import correlation
+from complaints.routing import alerts, repeats
 from complaints.routing import receipts as receipts_service
-from complaints.routing import repeats
 from complaints.routing.receipts import ReceiptPolicy
 
 log = logging.getLogger(__name__)
@@ -134,9 +135,9 @@ async def route_case(
     case.updated_at = now
     session.add_all(
         [
-            CaseEvent(
-                case_id=case.id,
-                kind="registered",
+            events.new(
+                EventKind.REGISTERED,
+                case,
                 at=now,
                 actor=ACTOR,
                 from_status=Status.RECEIVED,
@@ -149,9 +150,9 @@ async def route_case(
                     "keywords": list(found.matched),
                 },
             ),
-            CaseEvent(
-                case_id=case.id,
-                kind="assigned",
+            events.new(
+                EventKind.ASSIGNED,
+                case,
                 at=now,
                 actor=ACTOR,
                 from_status=registered,
@@ -184,7 +185,7 @@ async def route_case(
     )
     await session.flush()
     await repeats.record(session, case=case, duplicates=duplicates, now=now, actor=ACTOR)
-    await escalation.after_routing(session, case=case, rulebook=rulebook, now=now)
+    await alerts.after_routing(session, case=case, rulebook=rulebook, now=now)
     if receipts is not None:
         await receipts_service.queue_receipt(
             session, case=case, clocks=clocks, handler=handler, policy=receipts, now=now

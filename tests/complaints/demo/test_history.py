@@ -11,6 +11,7 @@ from complaints.configuration.rulebook import load_rulebook
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import Case, CaseEvent, CaseLink, Deadline, report_case_facts
 from complaints.demo import history
+from complaints.domain.events import EventKind
 from complaints.settings import Settings
 
 CASES = 500
@@ -63,6 +64,14 @@ async def test_the_history_has_the_promised_mix(sessions: SessionFactory, settin
     )
     assert await scalar(sessions, dissatisfied) == tally.dissatisfied_callbacks
     assert await scalar(sessions, select(func.count()).select_from(CaseEvent)) == tally.events
+    # The generated trail speaks the live vocabulary, and its breach climbs name their clock.
+    climbs = select(CaseEvent.data["rule"].astext).where(CaseEvent.kind == EventKind.ESCALATED)
+    async with sessions() as session:
+        kinds = set((await session.scalars(select(CaseEvent.kind).distinct())).all())
+        rules = set((await session.scalars(climbs.distinct())).all())
+    assert kinds <= set(EventKind)
+    assert rules
+    assert all(rule.startswith("breach:") for rule in rules)
 
 
 async def test_the_report_facts_count_what_was_generated(

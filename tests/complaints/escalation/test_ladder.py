@@ -10,7 +10,7 @@ from sqlalchemy import select
 from complaints.configuration.rulebook import load_rulebook
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import Case, CaseEvent
-from complaints.handling.escalation import sweep_unaccepted
+from complaints.escalation.ladder import sweep_unaccepted
 from complaints.settings import Settings
 from tests.intake_api.handling import clocks, events, ok, resolved, routed
 
