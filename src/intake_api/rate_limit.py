@@ -1,4 +1,5 @@
-"""Per-key and per-client-address rate limits (OWASP API4), shared by every API process.
+"""The one rate limiter (OWASP API4): per key, per client address, for the web form, the status
+lookup and the console's sign-in, shared by every API process.
 
 Fixed windows counted in Redis: one INCR + EXPIRE round trip per check. Redis is a helper
 here, not a dependency: when it is down or slow the check lets the request through (intake
@@ -12,6 +13,7 @@ import time
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from complaints.errors import TooManyRequests
@@ -70,10 +72,20 @@ class RateLimiter:
             await self._redis.aclose()
 
 
+def digest(text: str) -> str:
+    """What goes into a Redis key in place of personal data (an address, a staff id)."""
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
 def client_address(scope: Scope) -> str:
     """A digest of the client's address: the address is personal data and stays out of Redis."""
     client = scope.get("client")
-    return hashlib.sha256(str(client[0] if client else "unknown").encode()).hexdigest()[:24]
+    return digest(str(client[0] if client else "unknown"))
+
+
+def limiter_of(request: Request) -> RateLimiter:
+    limiter: RateLimiter = request.app.state.limiter
+    return limiter
 
 
 class PerAddressLimit:

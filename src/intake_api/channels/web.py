@@ -1,7 +1,7 @@
 """The public web form: GET/POST /complaint, its receipt page and /complaint/status.
 
 Server-rendered, works without JavaScript, labels in Chinese and English. A submission must
-carry the CSRF token (csrf.py) and stay within the per-address rate limit (rate_limit.py);
+carry the CSRF token (csrf.py) and stay within the per-address rate limit (intake_api/rate_limit.py);
 every refusal is a polite HTML page, never a stack trace or JSON.
 """
 
@@ -30,11 +30,11 @@ from complaints.schemas.complaint import ComplaintCreate
 from complaints.secrets import secret_bytes
 from complaints.settings import Settings
 from intake_api.body_limit import BodyTooLarge
-from intake_api.channels import rate_limit
 from intake_api.channels.csrf import COOKIE, FIELD, CsrfTokens, receipt_signature
 from intake_api.channels.deps import ChannelIntakeDep, RulebooksDep
 from intake_api.channels.pages import error_page, local_time, render
 from intake_api.dependencies import QueueDep, SettingsDep
+from intake_api.rate_limit import client_address, limiter_of
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +65,6 @@ def web_secret(settings: Settings) -> bytes:
 
 def tokens(settings: Settings) -> CsrfTokens:
     return CsrfTokens(web_secret(settings), max_age_seconds=settings.channels.csrf_max_age_seconds)
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def set_csrf_cookie(response: Response, token: str, settings: Settings, *, path: str) -> None:
@@ -196,17 +192,14 @@ async def _checked(
 async def submit_complaint(
     request: Request, settings: SettingsDep, redis: QueueDep, intake: ChannelIntakeDep
 ) -> Response:
-    verdict = await rate_limit.check(
-        redis,
-        bucket="web-form",
-        client=client_address(request),
+    wait = await limiter_of(request).retry_after(
+        f"web-form:{client_address(request.scope)}",
         limit=settings.channels.web_rate_limit,
         window_seconds=settings.channels.web_rate_window_seconds,
-        now=time.time(),
     )
-    if not verdict.allowed:
+    if wait is not None:
         log.info("web form: rate limit reached for a client")
-        return error_page(429, headers={"Retry-After": str(verdict.retry_after)})
+        return error_page(429, headers={"Retry-After": str(wait)})
     try:
         form = await request.form(
             max_files=intake.limits.max_count + 5, max_fields=40, max_part_size=64 * 1024
@@ -272,7 +265,6 @@ async def receipt_page(
 async def status_page(
     request: Request,
     settings: SettingsDep,
-    redis: QueueDep,
     intake: ChannelIntakeDep,
     rulebooks: RulebooksDep,
     case_number: Annotated[str, Query(max_length=32)] = "",
@@ -280,16 +272,13 @@ async def status_page(
 ) -> HTMLResponse:
     if not case_number.strip() or not phone.strip():
         return render("status.html", case_number=case_number)
-    verdict = await rate_limit.check(
-        redis,
-        bucket="web-status",
-        client=client_address(request),
+    wait = await limiter_of(request).retry_after(
+        f"web-status:{client_address(request.scope)}",
         limit=settings.channels.web_lookup_rate_limit,
         window_seconds=settings.channels.web_rate_window_seconds,
-        now=time.time(),
     )
-    if not verdict.allowed:
-        return error_page(429, headers={"Retry-After": str(verdict.retry_after)})
+    if wait is not None:
+        return error_page(429, headers={"Retry-After": str(wait)})
     async with request.app.state.sessions() as session:
         found = await public.look_up(
             session,

@@ -15,10 +15,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from complaints.jobs.unit_of_work import unit_of_work
 from complaints.security import staff as staff_accounts
-from intake_api.channels import rate_limit
-from intake_api.channels.web import client_address, web_secret
+from intake_api.channels.web import web_secret
 from intake_api.console import desk, i18n, session
-from intake_api.dependencies import QueueDep
+from intake_api.rate_limit import client_address, digest, limiter_of
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +38,6 @@ async def login_form(
 @router.post("/login", response_class=HTMLResponse)
 async def login(
     request: Request,
-    redis: QueueDep,
     staff_id: Annotated[str, Form(max_length=32)] = "",
     password: Annotated[str, Form(max_length=200)] = "",
     csrf_token: Annotated[str, Form(max_length=200)] = "",
@@ -51,18 +49,15 @@ async def login(
         return _login_page(request, target=target, error="expired", code=403)
     staff_id = staff_id.strip()
     limits = settings.console
-    verdict = await rate_limit.check(
-        redis,
-        bucket="console-login",
-        client=f"{staff_id}|{client_address(request)}",
+    wait = await limiter_of(request).retry_after(
+        f"console-login:{digest(staff_id)}:{client_address(request.scope)}",
         limit=limits.console_login_rate_limit,
         window_seconds=limits.console_login_window_seconds,
-        now=time.time(),
     )
-    if not verdict.allowed:
+    if wait is not None:
         log.info("console: sign-in rate limit reached")
         limited = _login_page(request, target=target, error="too_many", code=429)
-        limited.headers["Retry-After"] = str(verdict.retry_after)
+        limited.headers["Retry-After"] = str(wait)
         return limited
     async with unit_of_work(request.app.state.sessions, None) as db:  # a rehashed password is kept
         good = await staff_accounts.verify(db, staff_id=staff_id, password=password, now=datetime.now(UTC))
