@@ -7,7 +7,7 @@ from arq import ArqRedis
 from sqlalchemy import select, update
 
 from complaints.db.engine import SessionFactory, unit_of_work
-from complaints.db.models import CaseEvent, Deadline, Handler, OutboxMessage
+from complaints.db.models import CaseEvent, Deadline, OutboxMessage, StaffMember
 from complaints.settings import Settings
 from routing_worker.jobs import route_case
 from tests.factories import complaint, run_routing_worker
@@ -108,12 +108,16 @@ async def test_the_b_role_takes_the_case_when_the_a_role_is_away(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory
 ) -> None:
     async with unit_of_work(sessions) as session:
-        await session.execute(update(Handler).where(Handler.staff_id == "CC001").values(available=False))
+        await session.execute(
+            update(StaffMember).where(StaffMember.staff_id == "CC001").values(available=False)
+        )
     try:
         case = await post_and_route(client, settings)
     finally:
         async with unit_of_work(sessions) as session:
-            await session.execute(update(Handler).where(Handler.staff_id == "CC001").values(available=True))
+            await session.execute(
+                update(StaffMember).where(StaffMember.staff_id == "CC001").values(available=True)
+            )
 
     assert case["assignee"] == "CC002"
 

@@ -14,12 +14,12 @@ from complaints.db.models import (
     CalendarYear,
     ClassificationKeyword,
     ConfigVersion,
-    Handler,
     OrgUnit,
     RegionalCalendarDay,
     RoutingRule,
     SeverityFloor,
     SlaPolicy,
+    StaffMember,
 )
 from complaints.domain.calendar import BusinessCalendar
 from complaints.domain.rulebook import DEFAULT_BREACH_POLICY
@@ -69,7 +69,7 @@ def check_calendar(config: OrganisationConfig, *, today: date) -> None:
 
 
 async def _replace_units(session: AsyncSession, config: OrganisationConfig) -> None:
-    await session.execute(delete(Handler))
+    await session.execute(delete(StaffMember))
     codes = [unit.code for unit in config.units]
     await session.execute(delete(OrgUnit).where(OrgUnit.code.not_in(codes)))
     for unit in config.units:
@@ -88,7 +88,7 @@ async def _replace_units(session: AsyncSession, config: OrganisationConfig) -> N
             .returning(OrgUnit.id)
         )
         session.add_all(
-            Handler(
+            StaffMember(
                 staff_id=person.staff_id,
                 name=person.name,
                 unit_id=unit_id,

@@ -13,12 +13,12 @@ from complaints.db.models import (
     CalendarYear,
     ClassificationKeyword,
     ConfigVersion,
-    Handler,
     OrgUnit,
     RegionalCalendarDay,
     RoutingRule,
     SeverityFloor,
     SlaPolicy,
+    StaffMember,
 )
 from complaints.domain import routing
 from complaints.domain.calendar import BusinessCalendar, BusinessHours
@@ -70,7 +70,7 @@ async def load_rulebook(session: AsyncSession, *, zone: ZoneInfo) -> Rulebook:
     unit_codes = {unit.id: unit.code for unit in units}
     people = [
         Person(h.staff_id, h.name, unit_codes[h.unit_id], Role(h.role), h.contact, h.available)
-        for h in await session.scalars(select(Handler).order_by(Handler.id))
+        for h in await session.scalars(select(StaffMember).order_by(StaffMember.id))
     ]
     days = (await session.scalars(select(CalendarDay))).all()
     regional = (await session.scalars(select(RegionalCalendarDay))).all()

@@ -29,9 +29,9 @@ from complaints.handling.case_reads import find_case
 from complaints.schemas.actions import ActionBody, CallbackBody, MergeBody
 from complaints.security.api_keys import Principal
 
-Handler = Callable[[Acting, Any], Awaitable[Step]]
+ActionHandler = Callable[[Acting, Any], Awaitable[Step]]
 
-HANDLERS: Final[Mapping[Action, Handler]] = {
+HANDLERS: Final[Mapping[Action, ActionHandler]] = {
     Action.ACCEPT: handling.accept,
     Action.NOTES: handling.notes,
     Action.CONTACT: handling.contact,

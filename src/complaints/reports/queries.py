@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql import Executable
 
-from complaints.db.models import Case, CaseLink, ConfigVersion, Deadline, Handler, OrgUnit
+from complaints.db.models import Case, CaseLink, ConfigVersion, Deadline, OrgUnit, StaffMember
 from complaints.domain import measures
 from complaints.domain.lifecycle import FINISHED_STATUSES
 from complaints.domain.measures import COMPARISONS, Counts, Measure
@@ -408,7 +408,7 @@ async def _snapshot(session: AsyncSession, scope: ReportScope) -> dict[str, Any]
 
 async def _names(session: AsyncSession, by: LeagueBy) -> dict[str, str]:
     if by is LeagueBy.HANDLER:
-        result = await session.execute(select(Handler.staff_id, Handler.name))
+        result = await session.execute(select(StaffMember.staff_id, StaffMember.name))
     else:
         result = await session.execute(select(OrgUnit.code, OrgUnit.name))
     return {key: name for key, name in result.all()}

@@ -14,7 +14,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints.db.models import Handler, StaffAccount
+from complaints.db.models import StaffAccount, StaffMember
 from complaints.domain.rulebook import Person, Rulebook
 from complaints.domain.vocabulary import Role
 from complaints.errors import InvalidInput, NotFound
@@ -39,7 +39,7 @@ def _dummy_hash() -> str:
 
 
 async def _configured(session: AsyncSession, staff_id: str) -> bool:
-    return bool(await session.scalar(select(exists().where(Handler.staff_id == staff_id))))
+    return bool(await session.scalar(select(exists().where(StaffMember.staff_id == staff_id))))
 
 
 async def set_password(session: AsyncSession, *, staff_id: str, password: str, now: datetime) -> None:
@@ -80,7 +80,7 @@ async def give_demo_passwords(session: AsyncSession, *, password: str, now: date
     """On a first start (no account yet), every configured person gets `password`."""
     if await session.scalar(select(func.count()).select_from(StaffAccount)):
         return 0
-    staff_ids = (await session.scalars(select(Handler.staff_id).order_by(Handler.staff_id))).all()
+    staff_ids = (await session.scalars(select(StaffMember.staff_id).order_by(StaffMember.staff_id))).all()
     hashed = _hasher.hash(password)  # one hash for all: they share the password anyway
     session.add_all(
         StaffAccount(staff_id=staff_id, password_hash=hashed, created_at=now, updated_at=now)

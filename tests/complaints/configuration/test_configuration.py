@@ -13,7 +13,7 @@ from complaints.configuration.apply import apply_config
 from complaints.configuration.config_file import DEMO_CONFIG, load_config
 from complaints.configuration.rulebook import load_rulebook
 from complaints.db.engine import SessionFactory, unit_of_work
-from complaints.db.models import ConfigVersion, Handler, OrgUnit, RoutingRule, SlaPolicy
+from complaints.db.models import ConfigVersion, OrgUnit, RoutingRule, SlaPolicy, StaffMember
 from complaints.errors import InvalidInput
 from complaints.settings import Settings
 from tests.factories import TODAY
@@ -32,7 +32,7 @@ async def counts(sessions: SessionFactory) -> tuple[int, ...]:
         return tuple(
             [
                 await session.scalar(select(func.count()).select_from(model)) or 0
-                for model in (ConfigVersion, OrgUnit, Handler, RoutingRule, SlaPolicy)
+                for model in (ConfigVersion, OrgUnit, StaffMember, RoutingRule, SlaPolicy)
             ]
         )
 
@@ -81,7 +81,7 @@ async def test_a_changed_file_replaces_the_configuration_and_is_versioned(
             assert await apply_config(session, loaded=load_config(path), today=TODAY) is True
         assert await counts(sessions) == (versions + 1, units, handlers, rules, policies)
         async with sessions() as session:
-            away = await session.scalar(select(Handler).where(Handler.staff_id == "CC001"))
+            away = await session.scalar(select(StaffMember).where(StaffMember.staff_id == "CC001"))
         assert away is not None
         assert away.available is False
     finally:

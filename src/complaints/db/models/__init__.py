@@ -22,7 +22,7 @@ from complaints.db.models.configuration import (
     SeverityFloor,
     SlaPolicy,
 )
-from complaints.db.models.organisation import Handler, OrgUnit
+from complaints.db.models.organisation import OrgUnit, StaffMember
 from complaints.db.models.outbox import OutboxMessage
 from complaints.db.models.reports import ReportRefresh, report_case_facts
 from complaints.db.models.staff import StaffAccount
@@ -41,7 +41,6 @@ __all__ = [
     "ClassificationKeyword",
     "ConfigVersion",
     "Deadline",
-    "Handler",
     "IdempotencyKey",
     "Notification",
     "OrgUnit",
@@ -55,5 +54,6 @@ __all__ = [
     "SlaPolicy",
     "SmsPart",
     "StaffAccount",
+    "StaffMember",
     "report_case_facts",
 ]

@@ -21,7 +21,7 @@ class OrgUnit(Base):
     customers: Mapped[int | None] = mapped_column(BigInteger)
 
 
-class Handler(Base):
+class StaffMember(Base):
     """A person who can own a case; their role places them on the escalation ladder."""
 
     __tablename__ = "handlers"
