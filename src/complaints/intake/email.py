@@ -14,12 +14,12 @@ from complaints.db.models import Case, ChannelMessage
 from complaints.domain import attachments as attachment_rules
 from complaints.domain.attachments import IncomingFile
 from complaints.domain.vocabulary import Channel
+from complaints.intake.filing import file_complaint
 from complaints.intake.inbound import (
     ChannelIntake,
     Received,
     add_message,
     lock_message,
-    open_public_case,
     remember,
     seen_before,
 )
@@ -134,15 +134,15 @@ async def receive_email(
         )
         return Received(ChannelOutcome.THREADED, case.case_number)
 
-    opened = await open_public_case(
-        session, data=complaint_from(mail), files=kept, intake=intake, now=now, actor="email"
+    filed = await file_complaint(
+        session, data=complaint_from(mail), files=kept, intake=intake, now=now, filer=None, actor="email"
     )
     await remember(
         session,
         channel=CHANNEL,
         direction="in",
         external_id=message_id,
-        case_id=opened.case.id,
+        case_id=filed.case_id,
         outcome=ChannelOutcome.CREATED,
         now=now,
         data={
@@ -150,4 +150,4 @@ async def receive_email(
             **({"attachments_dropped": notes["attachments_dropped"]} if dropped else {}),
         },
     )
-    return Received(ChannelOutcome.CREATED, opened.case.case_number)
+    return Received(ChannelOutcome.CREATED, filed.case_number)

@@ -26,10 +26,8 @@ from complaints.domain.events import EventKind
 from complaints.domain.identity import IdentityHasher
 from complaints.handling import attachments
 from complaints.handling.attachment_store import AttachmentStore, LocalDirectoryStore
-from complaints.intake.opening import Opened, open_case
 from complaints.jobs.unit_of_work import unit_of_work
 from complaints.schemas.channels import ChannelOutcome, ChannelResult
-from complaints.schemas.complaint import ComplaintCreate
 from complaints.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -181,31 +179,6 @@ async def remember(
         )
         .on_conflict_do_nothing()
     )
-
-
-async def open_public_case(
-    session: AsyncSession,
-    *,
-    data: ComplaintCreate,
-    files: Sequence[IncomingFile],
-    intake: ChannelIntake,
-    now: datetime,
-    actor: str,
-) -> Opened:
-    opened = await open_case(
-        session,
-        data=data,
-        principal=None,
-        now=now,
-        zone=intake.zone,
-        case_number_prefix=intake.case_number_prefix,
-        retry_after=intake.retry_after,
-        identity=intake.identity,
-        actor=actor,
-    )
-    if files:
-        await attachments.save(session, case_id=opened.case.id, files=files, store=intake.store, now=now)
-    return opened
 
 
 async def add_message(

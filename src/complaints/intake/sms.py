@@ -16,12 +16,12 @@ from complaints.domain.lifecycle import FINISHED_STATUSES, Action
 from complaints.domain.vocabulary import Channel, Status
 from complaints.errors import ComplaintsError
 from complaints.handling import actions
+from complaints.intake.filing import file_complaint
 from complaints.intake.inbound import (
     ChannelIntake,
     Received,
     add_message,
     lock_message,
-    open_public_case,
     remember,
     seen_before,
 )
@@ -208,14 +208,16 @@ async def receive_sms(
         raise MessageRejected(
             "invalid", f"the SMS cannot make a complaint: {error.error_count()} errors"
         ) from None
-    opened = await open_public_case(session, data=data, files=(), intake=intake, now=now, actor="sms")
+    filed = await file_complaint(
+        session, data=data, files=(), intake=intake, now=now, filer=None, actor="sms"
+    )
     await remember(
         session,
         channel=CHANNEL,
         direction="in",
         external_id=message.message_id,
-        case_id=opened.case.id,
+        case_id=filed.case_id,
         outcome=ChannelOutcome.CREATED,
         now=now,
     )
-    return Received(ChannelOutcome.CREATED, opened.case.case_number)
+    return Received(ChannelOutcome.CREATED, filed.case_number)

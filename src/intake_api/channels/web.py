@@ -24,7 +24,8 @@ from complaints.domain.attachments import IncomingFile
 from complaints.domain.vocabulary import Channel
 from complaints.errors import InvalidInput
 from complaints.intake import public_view as public
-from complaints.intake.inbound import ChannelIntake, open_public_case
+from complaints.intake.filing import file_complaint
+from complaints.intake.inbound import ChannelIntake
 from complaints.jobs.unit_of_work import unit_of_work
 from complaints.schemas.complaint import ComplaintCreate
 from complaints.secrets import secret_bytes
@@ -220,13 +221,13 @@ async def submit_complaint(
         # Its own unit of work rather than the request's: a store that fails must still
         # answer with the form's own page, not a problem document.
         async with unit_of_work(request.app.state.sessions, redis) as session:
-            opened = await open_public_case(
-                session, data=data, files=files, intake=intake, now=datetime.now(UTC), actor="web"
+            filed = await file_complaint(
+                session, data=data, files=files, intake=intake, now=datetime.now(UTC), filer=None, actor="web"
             )
     except (DBAPIError, OSError) as error:
         log.warning("web form: could not store a complaint: %s", type(error).__name__)
         return error_page(503, headers={"Retry-After": "30"})
-    number = opened.case.case_number
+    number = filed.case_number
     log.info("web form: case %s opened", number)
     signature = receipt_signature(web_secret(settings), number)
     return RedirectResponse(f"/complaint/receipt/{number}?t={signature}", status_code=303)

@@ -5,16 +5,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints.db.models import Case
-from complaints.domain import attachments as attachment_rules
 from complaints.domain.vocabulary import Channel, EscalationLevel, Severity, Status
 from complaints.handling import attachments
 from complaints.handling import case_reads as cases
-from complaints.intake import idempotency
-from complaints.intake.opening import find_by_external_ref, open_case
-from complaints.schemas.complaint import AttachmentView, CasePage, CaseView, ComplaintCreate, EventList
+from complaints.intake.filing import file_complaint
+from complaints.schemas.complaint import CasePage, CaseView, ComplaintCreate, EventList
 from complaints.schemas.keys import Permission
 from complaints.schemas.moments import Moment
 from complaints.security.api_keys import Principal
@@ -53,67 +49,19 @@ async def create_complaint(
         ),
     ] = None,
 ) -> JSONResponse:
-    request_hash = idempotency.fingerprint(data.model_dump(mode="json"))
-    if idempotency_key is not None:
-        stored = await idempotency.claim(
-            session, api_key_id=principal.key_id, key=idempotency_key, request_hash=request_hash
-        )
-        if stored is not None:
-            headers = {"Idempotent-Replayed": "true"}
-            if stored.status == 201:
-                headers["Location"] = f"/v1/complaints/{stored.body['case_number']}"
-            return JSONResponse(stored.body, status_code=stored.status, headers=headers)
-    if data.external_ref is not None:
-        existing = await find_by_external_ref(session, principal=principal, external_ref=data.external_ref)
-        if existing is not None:
-            return await _already_filed(
-                session, case=existing, principal=principal, key=idempotency_key, request_hash=request_hash
-            )
-    files = attachments.incoming(data.attachments)
-    attachment_rules.check(files, intake.limits)
-    now = datetime.now(UTC)
-    opened = await open_case(
+    filed = await file_complaint(
         session,
         data=data,
-        principal=principal,
-        now=now,
-        zone=settings.zone,
-        case_number_prefix=settings.case_number_prefix,
-        retry_after=settings.outbox_retry_after_seconds,
-        identity=intake.identity,
+        files=attachments.incoming(data.attachments),
+        intake=intake,
+        now=datetime.now(UTC),
+        filer=principal,
+        idempotency_key=idempotency_key,
     )
-    saved = await attachments.save(session, case_id=opened.case.id, files=files, store=intake.store, now=now)
-    view = cases.render(opened.case, [], reveal_pii=principal.may(Permission.PII_READ))
-    view.attachments = [
-        AttachmentView(filename=a.filename, content_type=a.content_type, size_bytes=a.size_bytes, url=a.url)
-        for a in saved
-    ]
-    body = view.model_dump(mode="json")
-    if idempotency_key is not None:
-        await idempotency.remember(
-            session,
-            api_key_id=principal.key_id,
-            key=idempotency_key,
-            request_hash=request_hash,
-            response=idempotency.StoredResponse(201, body),
-        )
-    return JSONResponse(body, status_code=201, headers={"Location": f"/v1/complaints/{view.case_number}"})
-
-
-async def _already_filed(
-    session: AsyncSession, *, case: Case, principal: Principal, key: str | None, request_hash: str
-) -> JSONResponse:
-    """The call was filed before under this external_ref: answer with that case (200)."""
-    body = (await cases.case_view(session, case=case, principal=principal)).model_dump(mode="json")
-    if key is not None:
-        await idempotency.remember(
-            session,
-            api_key_id=principal.key_id,
-            key=key,
-            request_hash=request_hash,
-            response=idempotency.StoredResponse(200, body),
-        )
-    return JSONResponse(body, status_code=200, headers={"Location": f"/v1/complaints/{case.case_number}"})
+    headers = {"Idempotent-Replayed": "true"} if filed.replayed else {}
+    if filed.status in (200, 201):
+        headers["Location"] = f"/v1/complaints/{filed.case_number}"
+    return JSONResponse(filed.body, status_code=filed.status, headers=headers)
 
 
 @router.get("", response_model=CasePage, operation_id="listComplaints")
