@@ -13,7 +13,6 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from complaints.configuration.rulebook import load_rulebook
 from complaints.db.models import Case, Deadline
 from complaints.domain.clocks import (
     DEFAULT_WARN_AT,
@@ -26,7 +25,6 @@ from complaints.domain.clocks import (
 from complaints.domain.deadlines import Period, PeriodUnit
 from complaints.domain.rulebook import Rulebook
 from complaints.domain.vocabulary import DeadlineKind, DeadlineState, Severity
-from complaints.settings import Settings
 
 # Clocks whose length follows the case's severity; a new severity re-plans them.
 SEVERITY_CLOCKS = (DeadlineKind.FIRST_RESPONSE, DeadlineKind.RESOLUTION)
@@ -157,13 +155,10 @@ def _position(deadline: Deadline) -> ClockPosition:
     )
 
 
-async def resume(
-    session: AsyncSession, *, case: Case, now: datetime, rulebook: Rulebook | None = None
-) -> None:
+async def resume(session: AsyncSession, *, case: Case, now: datetime, rulebook: Rulebook) -> None:
     """Paused time is excluded: each clock's due time and pending warnings move by exactly
     the pause measured in the clock's own unit (elapsed time, working time, or whole days;
-    domain/deadlines.py). The organisation's calendar counts; pass the rulebook you hold,
-    else the applied configuration is read.
+    domain/deadlines.py). The organisation's calendar (the rulebook's) counts.
     """
     paused = [
         (deadline, deadline.paused_at)
@@ -172,7 +167,7 @@ async def resume(
     ]
     if not paused:
         return
-    calendar = (rulebook or await load_rulebook(session, zone=Settings().zone)).calendar
+    calendar = rulebook.calendar
     for deadline, paused_at in paused:
         position = resumed(_position(deadline), paused_at=paused_at, resumed_at=now, calendar=calendar)
         deadline.due_at = position.due_at

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import chinese_calendar
 
+from complaints.domain.moments import require_aware
 from complaints.errors import CalendarNotCovered
 
 # Taken from the library's own data, so upgrading chinese_calendar extends coverage by itself.
@@ -28,12 +29,6 @@ _ONE_DAY = timedelta(days=1)
 
 # ZoneInfo instances are cached and immutable, so one shared default is safe.
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-
-
-def _require_aware(moment: datetime, name: str) -> None:
-    # A naive datetime would be read in the server's local zone: wrong by hours, silently.
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware, got naive {moment.isoformat()}")
 
 
 def _require_plain_date(day: date) -> None:
@@ -149,7 +144,7 @@ class BusinessCalendar:
         ]
 
     def local_date(self, moment: datetime) -> date:
-        _require_aware(moment, "moment")
+        require_aware(moment, "moment")
         return moment.astimezone(self.tz).date()
 
     def start_of_day(self, day: date) -> datetime:

@@ -7,7 +7,7 @@ Four units: elapsed `hours`; `working_hours` inside business hours on working da
 left out); calendar `days` and `working_days`, both ending at 24:00 of their last day.
 
 Paused time is excluded (CBIRC): a pause gives time back to the clock, measured in the clock's
-own unit and kept as one integer, `excluded`, in the unit's grain (`Period.grain`):
+own unit and kept as one integer, `excluded`, in the unit's `ExcludedUnit` (`Period.excluded_unit`):
 
 - hour units give back exactly the paused time: elapsed microseconds for `hours`, working
   microseconds for `working_hours` (a pause over the weekend gives back no working time);
@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 
 from complaints.domain.calendar import BusinessCalendar
+from complaints.domain.moments import require_aware
 from complaints.domain.working_time import add_working_time, working_time_between
 
 
@@ -40,8 +41,8 @@ class PeriodUnit(StrEnum):
         return self in (PeriodUnit.DAYS, PeriodUnit.WORKING_DAYS)
 
 
-class Grain(StrEnum):
-    """What one unit of `excluded` is for a period's unit."""
+class ExcludedUnit(StrEnum):
+    """What one unit of a clock's `excluded` (paused) time is, by the period's unit."""
 
     MICROSECOND = "microsecond"
     DAY = "day"
@@ -57,13 +58,8 @@ class Period:
             raise ValueError(f"a period must be positive, got {self.amount} {self.unit}")
 
     @property
-    def grain(self) -> Grain:
-        return Grain.DAY if self.unit.counts_days else Grain.MICROSECOND
-
-
-def _require_aware(moment: datetime, name: str) -> None:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware, got naive {moment.isoformat()}")
+    def excluded_unit(self) -> ExcludedUnit:
+        return ExcludedUnit.DAY if self.unit.counts_days else ExcludedUnit.MICROSECOND
 
 
 def _micros(span: timedelta) -> int:
@@ -80,7 +76,7 @@ def due_at(*, start: datetime, period: Period, calendar: BusinessCalendar, exclu
 
     `excluded` is paused time given back, in the period's grain (see the module docstring).
     """
-    _require_aware(start, "start")
+    require_aware(start, "start")
     _require_excluded(excluded)
     if period.unit is PeriodUnit.HOURS:
         # Elapsed hours: add in UTC so a DST change in a configured zone cannot shift it.
@@ -124,8 +120,8 @@ def excluded_by_pause(
     calendar: BusinessCalendar,
 ) -> int:
     """What a pause gives back to a clock that had already been given `excluded`, in its grain."""
-    _require_aware(paused_at, "paused_at")
-    _require_aware(resumed_at, "resumed_at")
+    require_aware(paused_at, "paused_at")
+    require_aware(resumed_at, "resumed_at")
     if resumed_at.astimezone(UTC) < paused_at.astimezone(UTC):
         raise ValueError(f"resumed {resumed_at.isoformat()} before paused {paused_at.isoformat()}")
     if period.unit is PeriodUnit.HOURS:
@@ -155,8 +151,8 @@ def _check_thresholds(thresholds: Sequence[float]) -> None:
 
 def warning_times(*, start: datetime, due: datetime, thresholds: Sequence[float]) -> list[datetime]:
     """Instants at which each elapsed fraction of start..due is reached (e.g. 0.5, 0.8)."""
-    _require_aware(start, "start")
-    _require_aware(due, "due")
+    require_aware(start, "start")
+    require_aware(due, "due")
     _check_thresholds(thresholds)
     # Subtract in UTC: aware datetimes sharing a tzinfo subtract as wall-clock times.
     utc_start = start.astimezone(UTC)

@@ -16,14 +16,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from complaints.domain.calendar import BusinessCalendar
+from complaints.domain.moments import require_aware
 
 _ZERO = timedelta(0)
 _ONE_DAY = timedelta(days=1)
-
-
-def _require_aware(moment: datetime, name: str) -> None:
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware, got naive {moment.isoformat()}")
 
 
 def _windows_utc(calendar: BusinessCalendar, day: date) -> list[tuple[datetime, datetime]]:
@@ -32,7 +28,7 @@ def _windows_utc(calendar: BusinessCalendar, day: date) -> list[tuple[datetime, 
 
 def add_working_time(*, start: datetime, amount: timedelta, calendar: BusinessCalendar) -> datetime:
     """The earliest instant by which `amount` of working time has passed since `start`."""
-    _require_aware(start, "start")
+    require_aware(start, "start")
     if amount < _ZERO:
         raise ValueError(f"amount must not be negative, got {amount}")
     moment = start.astimezone(UTC)
@@ -55,8 +51,8 @@ def add_working_time(*, start: datetime, amount: timedelta, calendar: BusinessCa
 
 def working_time_between(*, start: datetime, end: datetime, calendar: BusinessCalendar) -> timedelta:
     """Working time inside [start, end]; raises if end is before start."""
-    _require_aware(start, "start")
-    _require_aware(end, "end")
+    require_aware(start, "start")
+    require_aware(end, "end")
     lower, upper = start.astimezone(UTC), end.astimezone(UTC)
     if upper < lower:
         raise ValueError(f"end {end.isoformat()} is before start {start.isoformat()}")

@@ -167,12 +167,12 @@ async def test_promises_and_upstream_deadlines_keep_running_and_overdue_clocks_a
     assert after[DeadlineKind.RESOLUTION].state == DeadlineState.PAUSED
 
 
-async def test_resume_reads_the_calendar_when_no_rulebook_is_given(
-    client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory
+async def test_resume_gives_back_the_working_days_of_the_rulebook_calendar(
+    client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, rulebook: Rulebook
 ) -> None:
     number = await received_on(client, settings, at(3, 9, 9))  # Mon 03-09
     await on_case(sessions, number, "pause", now=at(3, 11, 15))
-    after = await on_case(sessions, number, "resume", now=at(3, 16, 9))
+    after = await on_case(sessions, number, "resume", now=at(3, 16, 9), rulebook=rulebook)
     # 7 working days to Wed 03-18, plus Wed, Thu, Fri given back: Mon 03-23.
     assert after[DeadlineKind.RESOLUTION].due_at == at(3, 24)
     assert after[DeadlineKind.RESOLUTION].excluded == 3

@@ -42,7 +42,7 @@ async def act(
         case = await session.scalar(select(Case).where(Case.case_number == number).with_for_update())
         assert case is not None
         rulebook = await load_rulebook(session, zone=settings.zone)
-        if action in {"extend", "reprioritise"}:
+        if action in {"extend", "reprioritise", "resume"}:
             kwargs["rulebook"] = rulebook
         await getattr(clocks, action)(session, case=case, **kwargs)
 
