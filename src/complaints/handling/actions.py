@@ -9,6 +9,7 @@ other side of a merge) follow as their own events.
 """
 
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final
@@ -26,29 +27,196 @@ from complaints.handling import resolution
 from complaints.handling import steps as handling
 from complaints.handling.acting import Acting, Step, resolve_actor
 from complaints.handling.case_reads import find_case
-from complaints.schemas.actions import ActionBody, CallbackBody, MergeBody
+from complaints.schemas.actions import (
+    AcceptBody,
+    ActionBody,
+    CallbackBody,
+    CloseBody,
+    ContactBody,
+    EscalateBody,
+    ExtendBody,
+    MergeBody,
+    NotesBody,
+    PauseBody,
+    RefuseBody,
+    ReopenBody,
+    ResolveBody,
+    ResumeBody,
+    ReturnBody,
+    TransferBody,
+    WithdrawBody,
+)
 from complaints.security.api_keys import Principal
 
 ActionHandler = Callable[[Acting, Any], Awaitable[Step]]
 
-HANDLERS: Final[Mapping[Action, ActionHandler]] = {
-    Action.ACCEPT: handling.accept,
-    Action.NOTES: handling.notes,
-    Action.CONTACT: handling.contact,
-    Action.TRANSFER: handling.transfer,
-    Action.RETURN: handling.return_for_rework,
-    Action.ESCALATE: handling.escalate,
-    Action.EXTEND: resolution.extend,
-    Action.PAUSE: handling.pause,
-    Action.RESUME: handling.resume,
-    Action.RESOLVE: resolution.resolve,
-    Action.CALLBACK: resolution.callback,
-    Action.REOPEN: resolution.reopen,
-    Action.WITHDRAW: resolution.withdraw,
-    Action.REFUSE: resolution.refuse,
-    Action.MERGE: resolution.merge,
-    Action.CLOSE: resolution.close,
-}
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action on a case. The API's route and the console's form are made from this entry;
+    the statuses it is allowed in are the state machine's (domain/lifecycle.py)."""
+
+    action: Action
+    body: type[ActionBody]
+    handler: ActionHandler
+    operation_id: str
+    summary: str
+    description: str
+    # The body may be left out: an empty one is used.
+    body_optional: bool = False
+
+
+# Adding an action: an entry here, its handler, its body model and its place in the lifecycle.
+ACTIONS: Final[tuple[ActionSpec, ...]] = (
+    ActionSpec(
+        Action.ACCEPT,
+        AcceptBody,
+        handling.accept,
+        operation_id="acceptComplaint",
+        summary="Accept an assigned case",
+        description="The target unit takes the case over from its first receiver (首问负责制): an `actor` "
+        "must belong to the case's unit and becomes its assignee.",
+        body_optional=True,
+    ),
+    ActionSpec(
+        Action.NOTES,
+        NotesBody,
+        handling.notes,
+        operation_id="addComplaintNote",
+        summary="Add an internal note",
+        description="Internal: never shown to the complainant or to the person complained about.",
+    ),
+    ActionSpec(
+        Action.CONTACT,
+        ContactBody,
+        handling.contact,
+        operation_id="contactComplainant",
+        summary="Record a contact with the complainant",
+        description="The first contact meets the `first_response` deadline (and any running `promise`). "
+        "A promised reply time (`promised_reply_at`) starts a `promise` deadline, warned at 50 % and "
+        "80 % and breached like any other; the next contact or the resolution meets it.",
+    ),
+    ActionSpec(
+        Action.TRANSFER,
+        TransferBody,
+        handling.transfer,
+        operation_id="transferComplaint",
+        summary="Transfer to another unit",
+        description="The case goes to `unit` (422 if unknown) and waits there to be accepted; its clocks "
+        "keep running. The third transfer brings in consumer protection (提级督办).",
+    ),
+    ActionSpec(
+        Action.RETURN,
+        ReturnBody,
+        handling.return_for_rework,
+        operation_id="returnComplaint",
+        summary="Return a proposal for rework (退回重办)",
+        description="The resolved case goes back to its handler with the reasons; the rework gets a fresh "
+        "resolution period. The third return brings in consumer protection (提级督办).",
+    ),
+    ActionSpec(
+        Action.ESCALATE,
+        EscalateBody,
+        handling.escalate,
+        operation_id="escalateComplaint",
+        summary="Escalate up the ladder",
+        description="handler → unit manager → consumer-protection head → leadership: one rung up, or to the "
+        "named higher `level` (422 at the top or for a rung not above the current one).",
+    ),
+    ActionSpec(
+        Action.EXTEND,
+        ExtendBody,
+        resolution.extend,
+        operation_id="extendComplaint",
+        summary="Extend the regulatory deadline",
+        description="15 days → 30 (approver: the case's unit manager, the consumer-protection head or "
+        "leadership) → 60 (approver: the consumer-protection head or leadership), counted from receipt; "
+        "`complainant_notified_at` records when the complainant was told. 422 for an unknown or "
+        "insufficient approver or a deadline already passed.",
+    ),
+    ActionSpec(
+        Action.PAUSE,
+        PauseBody,
+        handling.pause,
+        operation_id="pauseComplaint",
+        summary="Pause while waiting on the customer or an appraisal",
+        description="The policy clocks stop; the paused time is excluded when they resume.",
+        body_optional=True,
+    ),
+    ActionSpec(
+        Action.RESUME,
+        ResumeBody,
+        handling.resume,
+        operation_id="resumeComplaint",
+        summary="Resume a paused case",
+        description="The clocks run again, their due times moved by the pause.",
+        body_optional=True,
+    ),
+    ActionSpec(
+        Action.RESOLVE,
+        ResolveBody,
+        resolution.resolve,
+        operation_id="resolveComplaint",
+        summary="Resolve with a proposal",
+        description="A typed `outcome` (compensation needs its `amount`), the `verdict` and the `reply` "
+        "sent. Meets the first-response, resolution, regulatory and promise deadlines and starts the "
+        "`callback` deadline (1 working day).",
+    ),
+    ActionSpec(
+        Action.CALLBACK,
+        CallbackBody,
+        resolution.callback,
+        operation_id="recordComplaintCallback",
+        summary="Record the callback (回访)",
+        description="Meets the `callback` deadline. Satisfied or basically satisfied: the case can be "
+        "closed. Dissatisfied: the case is reopened (in_progress, a fresh resolution period) and "
+        "escalated to the unit manager.",
+    ),
+    ActionSpec(
+        Action.REOPEN,
+        ReopenBody,
+        resolution.reopen,
+        operation_id="reopenComplaint",
+        summary="Reopen on new facts",
+        description="A resolved or closed case returns to in_progress; new facts restart the resolution "
+        "and regulatory deadlines (CBIRC).",
+    ),
+    ActionSpec(
+        Action.WITHDRAW,
+        WithdrawBody,
+        resolution.withdraw,
+        operation_id="withdrawComplaint",
+        summary="Record that the complainant withdrew",
+        description="The case ends; its running deadlines stop.",
+    ),
+    ActionSpec(
+        Action.REFUSE,
+        RefuseBody,
+        resolution.refuse,
+        operation_id="refuseComplaint",
+        summary="Refuse on one of the eight grounds",
+        description="The refusal is the reply (`reply`, else the reason) and can be appealed.",
+    ),
+    ActionSpec(
+        Action.MERGE,
+        MergeBody,
+        resolution.merge,
+        operation_id="mergeComplaint",
+        summary="Merge into another open case",
+        description="The case carries on as `into` (422 if unknown or not open); both keep their histories "
+        "and list each other in `related`.",
+    ),
+    ActionSpec(
+        Action.CLOSE,
+        CloseBody,
+        resolution.close,
+        operation_id="closeComplaint",
+        summary="Close a resolved case",
+        description="Normally after the callback; deadlines still running stop.",
+        body_optional=True,
+    ),
+)
+SPECS: Final[Mapping[Action, ActionSpec]] = {spec.action: spec for spec in ACTIONS}
 
 # What the event's before/after compares: the case's handling fields (as the API names them).
 TRACKED: Final[Mapping[str, str]] = {
@@ -92,7 +260,7 @@ async def perform(
     case.status = to_status
     case.updated_at = now
     acting = Acting(session, case, actor, rulebook, now, principal, from_status)
-    step = await HANDLERS[action](acting, body)
+    step = await SPECS[action].handler(acting, body)
     after = await _snapshot(session, case)
     changed = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
     session.add(

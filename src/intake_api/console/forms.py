@@ -7,8 +7,9 @@ alike; the acting person is always the one signed in.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
-from typing import Final
+from typing import Final, get_args
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -24,25 +25,8 @@ from complaints.domain.vocabulary import (
     Verdict,
 )
 from complaints.errors import InvalidInput
-from complaints.schemas.actions import (
-    AcceptBody,
-    ActionBody,
-    CallbackBody,
-    CloseBody,
-    ContactBody,
-    EscalateBody,
-    ExtendBody,
-    MergeBody,
-    NotesBody,
-    PauseBody,
-    RefuseBody,
-    ReopenBody,
-    ResolveBody,
-    ResumeBody,
-    ReturnBody,
-    TransferBody,
-    WithdrawBody,
-)
+from complaints.handling.actions import SPECS
+from complaints.schemas.actions import ActionBody
 
 
 class Kind(StrEnum):
@@ -64,27 +48,9 @@ def _choice(name: str, values: type[StrEnum]) -> Field:
     return Field(name, Kind.SELECT, tuple(value.value for value in values))
 
 
-BODIES: Final[Mapping[Action, type[ActionBody]]] = {
-    Action.ACCEPT: AcceptBody,
-    Action.NOTES: NotesBody,
-    Action.CONTACT: ContactBody,
-    Action.TRANSFER: TransferBody,
-    Action.RETURN: ReturnBody,
-    Action.ESCALATE: EscalateBody,
-    Action.EXTEND: ExtendBody,
-    Action.PAUSE: PauseBody,
-    Action.RESUME: ResumeBody,
-    Action.RESOLVE: ResolveBody,
-    Action.CALLBACK: CallbackBody,
-    Action.REOPEN: ReopenBody,
-    Action.WITHDRAW: WithdrawBody,
-    Action.REFUSE: RefuseBody,
-    Action.MERGE: MergeBody,
-    Action.CLOSE: CloseBody,
-}
-
 REASON = Field("reason", Kind.TEXTAREA)
-# The fields each action's form shows, besides the optional or required reason.
+# The fields each action's form shows, in the order a person fills them in. An action not listed
+# here gets one field per field of its body (fields_of), so a new action needs no entry.
 FIELDS: Final[Mapping[Action, tuple[Field, ...]]] = {
     Action.ACCEPT: (),
     Action.NOTES: (Field("text", Kind.TEXTAREA),),
@@ -131,20 +97,47 @@ class ActionForm:
     fields: tuple[ShownField, ...]
 
 
+_LONG_TEXT = frozenset({"reason", "text", "summary", "reply", "notes"})
+
+
+def _field_for(name: str, annotation: object) -> Field:
+    """A form field for one body field, by its type."""
+    kinds = set(get_args(annotation)) or {annotation}
+    for kind in kinds:
+        if isinstance(kind, type) and issubclass(kind, StrEnum):
+            return _choice(name, kind)
+        if kind is datetime:
+            return Field(name, Kind.DATETIME)
+        if kind in (int, Decimal):
+            return Field(name, Kind.NUMBER)
+    return Field(name, Kind.TEXTAREA if name in _LONG_TEXT else Kind.TEXT)
+
+
+def derived_fields(body: type[ActionBody]) -> tuple[Field, ...]:
+    """One field per field of the body (but the actor, who is the person signed in)."""
+    return tuple(
+        _field_for(name, info.annotation) for name, info in body.model_fields.items() if name != "actor"
+    )
+
+
+def fields_of(action: Action) -> tuple[Field, ...]:
+    return FIELDS[action] if action in FIELDS else derived_fields(SPECS[action].body)
+
+
 def forms_for(status: Status, *, units: Sequence[str]) -> list[ActionForm]:
     """A form for every action a person may take on a case in `status` (not the system's steps)."""
     forms = []
     for action in allowed_actions(status):
-        if action not in BODIES:
+        if action not in SPECS:
             continue
-        model = BODIES[action].model_fields
+        model = SPECS[action].body.model_fields
         shown = tuple(
             ShownField(
                 field,
                 required=model[field.name].is_required(),
                 options=tuple(units) if field.name == "unit" else field.options,
             )
-            for field in FIELDS[action]
+            for field in fields_of(action)
         )
         forms.append(ActionForm(action, shown))
     return forms
@@ -153,7 +146,7 @@ def forms_for(status: Status, *, units: Sequence[str]) -> list[ActionForm]:
 def parse(action: Action, form: FormData, *, actor: str, zone: ZoneInfo) -> ActionBody:
     """The action's body from the submitted fields; empty fields are left out."""
     data: dict[str, object] = {"actor": actor}
-    for field in FIELDS[action]:
+    for field in fields_of(action):
         raw = form.get(field.name)
         value = raw.strip() if isinstance(raw, str) else ""
         if not value:
@@ -169,7 +162,7 @@ def parse(action: Action, form: FormData, *, actor: str, zone: ZoneInfo) -> Acti
         else:
             data[field.name] = value
     try:
-        return BODIES[action].model_validate(data)
+        return SPECS[action].body.model_validate(data)
     except ValidationError as error:
         problem = error.errors()[0]
         where = ".".join(str(part) for part in problem["loc"]) or "body"

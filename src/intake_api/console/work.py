@@ -17,6 +17,7 @@ from complaints.domain.lifecycle import Action
 from complaints.errors import ComplaintsError, Forbidden, InvalidInput, NotFound
 from complaints.handling import actions
 from complaints.handling import case_reads as cases
+from complaints.handling.actions import SPECS
 from complaints.handling.work_queue import Tab, work_queue
 from complaints.schemas.actions import ActionBody
 from intake_api.console import desk, forms
@@ -75,7 +76,7 @@ async def _case_page(
         case=view,
         events=trail.items,
         forms=forms.forms_for(view.status, units=sorted(here.staff.rulebook.units)),
-        done=done if done in forms.BODIES else None,
+        done=done if done in SPECS else None,
         error=error,
     )
 
@@ -117,7 +118,7 @@ async def act_on_case(request: Request, case_number: str, action: str) -> Respon
     async with desk.desk(request) as here:
         if here.staff is None:
             return desk.to_login(request)
-        chosen = next((known for known in forms.BODIES if known.value == action), None)
+        chosen = next((known for known in SPECS if known.value == action), None)
         if chosen is None:
             return desk.page(request, "not_found.html", staff=here.staff, code=404)
         form = await request.form(max_files=0, max_fields=20, max_part_size=64 * 1024)
