@@ -1,15 +1,16 @@
 """Every clock of a case with its state and remaining time; due-before and about-to-breach lists."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 
 from complaints.settings import Settings
+from tests.clock import CLOCK
 from tests.factories import complaint, run_routing_worker
 
 
 async def received(client: httpx.AsyncClient, *, hours_ago: float, ref: str) -> str:
-    moment = (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat()
+    moment = (CLOCK() - timedelta(hours=hours_ago)).isoformat()
     response = await client.post("/v1/complaints", json=complaint(received_at=moment, external_ref=ref))
     assert response.status_code == 201
     number: str = response.json()["case_number"]
@@ -45,7 +46,7 @@ async def test_due_before_and_about_to_breach(client: httpx.AsyncClient, setting
     fresh = await received(client, hours_ago=1, ref="fresh")
     late = await received(client, hours_ago=30, ref="late")  # first response overdue
     await run_routing_worker(settings)
-    in_five_hours = (datetime.now(UTC) + timedelta(hours=5)).isoformat()
+    in_five_hours = (CLOCK() + timedelta(hours=5)).isoformat()
 
     assert await numbers(client, due_before=in_five_hours) == {close, late}
     assert await numbers(client, about_to_breach="true") == {close}

@@ -9,7 +9,6 @@ import hmac
 import logging
 import mimetypes
 import time
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -35,7 +34,7 @@ from intake_api.channels import rate_limit
 from intake_api.channels.csrf import COOKIE, FIELD, CsrfTokens, receipt_signature
 from intake_api.channels.deps import ChannelIntakeDep, RulebooksDep
 from intake_api.channels.pages import error_page, local_time, render
-from intake_api.dependencies import QueueDep, SettingsDep
+from intake_api.dependencies import QueueDep, SettingsDep, now_of
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +226,7 @@ async def submit_complaint(
     try:
         async with unit_of_work(request.app.state.sessions) as session:
             opened = await open_public_case(
-                session, data=data, files=files, intake=intake, now=datetime.now(UTC), actor="web"
+                session, data=data, files=files, intake=intake, now=now_of(request), actor="web"
             )
     except (DBAPIError, OSError) as error:
         log.warning("web form: could not store a complaint: %s", type(error).__name__)

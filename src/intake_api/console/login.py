@@ -7,7 +7,6 @@ person's password from one place is slow, and one person cannot lock out everybo
 
 import logging
 import time
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -17,7 +16,7 @@ from complaints.security import staff as staff_accounts
 from intake_api.channels import rate_limit
 from intake_api.channels.web import client_address, web_secret
 from intake_api.console import desk, i18n, session
-from intake_api.dependencies import QueueDep
+from intake_api.dependencies import QueueDep, now_of
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ async def login(
         limited.headers["Retry-After"] = str(verdict.retry_after)
         return limited
     async with request.app.state.sessions() as db:
-        good = await staff_accounts.verify(db, staff_id=staff_id, password=password, now=datetime.now(UTC))
+        good = await staff_accounts.verify(db, staff_id=staff_id, password=password, now=now_of(request))
         await db.commit()  # a rehashed password
     if not good:
         log.info("console: failed sign-in")

@@ -6,7 +6,7 @@ status does not allow answers 409 with `allowed`, the actions allowed now. Actio
 are serialised: each locks the case row until it commits.
 """
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -38,7 +38,7 @@ from complaints.schemas.complaint import CaseView
 from complaints.schemas.keys import Permission
 from complaints.security.api_keys import Principal
 from intake_api.channels.deps import RulebooksDep
-from intake_api.dependencies import ERROR_RESPONSES, SessionDep, require
+from intake_api.dependencies import ERROR_RESPONSES, NowDep, SessionDep, require
 
 router = APIRouter(prefix="/v1/complaints", tags=["case handling"], responses=ERROR_RESPONSES)
 
@@ -66,6 +66,7 @@ async def act(
     body: ActionBody,
     principal: Principal,
     rulebook: Rulebook,
+    now: datetime,
 ) -> CaseView:
     case = await actions.perform(
         session,
@@ -74,9 +75,9 @@ async def act(
         body=body,
         principal=principal,
         rulebook=rulebook,
-        now=datetime.now(UTC),
+        now=now,
     )
-    view = await cases.case_view(session, case=case, principal=principal)
+    view = await cases.case_view(session, case=case, principal=principal, now=now)
     # Committed before answering: a commit that fails must not be reported as done.
     await session.commit()
     return view
@@ -95,6 +96,7 @@ async def accept_complaint(
     session: SessionDep,
     principal: HandleKey,
     rulebook: RulebookDep,
+    now: NowDep,
     body: AcceptBody | None = None,
 ) -> CaseView:
     data = body or AcceptBody()
@@ -105,6 +107,7 @@ async def accept_complaint(
         body=data,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -116,7 +119,12 @@ async def accept_complaint(
     description="Internal: never shown to the complainant or to the person complained about." + COMMON,
 )
 async def add_note(
-    case_number: str, body: NotesBody, session: SessionDep, principal: HandleKey, rulebook: RulebookDep
+    case_number: str,
+    body: NotesBody,
+    session: SessionDep,
+    principal: HandleKey,
+    rulebook: RulebookDep,
+    now: NowDep,
 ) -> CaseView:
     return await act(
         session,
@@ -125,6 +133,7 @@ async def add_note(
         body=body,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -138,7 +147,12 @@ async def add_note(
     "80 % and breached like any other; the next contact or the resolution meets it." + COMMON,
 )
 async def contact_complainant(
-    case_number: str, body: ContactBody, session: SessionDep, principal: HandleKey, rulebook: RulebookDep
+    case_number: str,
+    body: ContactBody,
+    session: SessionDep,
+    principal: HandleKey,
+    rulebook: RulebookDep,
+    now: NowDep,
 ) -> CaseView:
     return await act(
         session,
@@ -147,6 +161,7 @@ async def contact_complainant(
         body=body,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -159,7 +174,12 @@ async def contact_complainant(
     "keep running. The third transfer brings in consumer protection (提级督办)." + COMMON,
 )
 async def transfer_complaint(
-    case_number: str, body: TransferBody, session: SessionDep, principal: HandleKey, rulebook: RulebookDep
+    case_number: str,
+    body: TransferBody,
+    session: SessionDep,
+    principal: HandleKey,
+    rulebook: RulebookDep,
+    now: NowDep,
 ) -> CaseView:
     return await act(
         session,
@@ -168,6 +188,7 @@ async def transfer_complaint(
         body=body,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -180,7 +201,12 @@ async def transfer_complaint(
     "resolution period. The third return brings in consumer protection (提级督办)." + COMMON,
 )
 async def return_complaint(
-    case_number: str, body: ReturnBody, session: SessionDep, principal: HandleKey, rulebook: RulebookDep
+    case_number: str,
+    body: ReturnBody,
+    session: SessionDep,
+    principal: HandleKey,
+    rulebook: RulebookDep,
+    now: NowDep,
 ) -> CaseView:
     return await act(
         session,
@@ -189,6 +215,7 @@ async def return_complaint(
         body=body,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -201,7 +228,12 @@ async def return_complaint(
     "named higher `level` (422 at the top or for a rung not above the current one)." + COMMON,
 )
 async def escalate_complaint(
-    case_number: str, body: EscalateBody, session: SessionDep, principal: HandleKey, rulebook: RulebookDep
+    case_number: str,
+    body: EscalateBody,
+    session: SessionDep,
+    principal: HandleKey,
+    rulebook: RulebookDep,
+    now: NowDep,
 ) -> CaseView:
     return await act(
         session,
@@ -210,6 +242,7 @@ async def escalate_complaint(
         body=body,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -224,7 +257,12 @@ async def escalate_complaint(
     "insufficient approver or a deadline already passed." + COMMON,
 )
 async def extend_complaint(
-    case_number: str, body: ExtendBody, session: SessionDep, principal: HandleKey, rulebook: RulebookDep
+    case_number: str,
+    body: ExtendBody,
+    session: SessionDep,
+    principal: HandleKey,
+    rulebook: RulebookDep,
+    now: NowDep,
 ) -> CaseView:
     return await act(
         session,
@@ -233,6 +271,7 @@ async def extend_complaint(
         body=body,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -248,6 +287,7 @@ async def pause_complaint(
     session: SessionDep,
     principal: HandleKey,
     rulebook: RulebookDep,
+    now: NowDep,
     body: PauseBody | None = None,
 ) -> CaseView:
     data = body or PauseBody()
@@ -258,6 +298,7 @@ async def pause_complaint(
         body=data,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -273,6 +314,7 @@ async def resume_complaint(
     session: SessionDep,
     principal: HandleKey,
     rulebook: RulebookDep,
+    now: NowDep,
     body: ResumeBody | None = None,
 ) -> CaseView:
     data = body or ResumeBody()
@@ -283,6 +325,7 @@ async def resume_complaint(
         body=data,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -296,7 +339,12 @@ async def resume_complaint(
     "`callback` deadline (1 working day)." + COMMON,
 )
 async def resolve_complaint(
-    case_number: str, body: ResolveBody, session: SessionDep, principal: HandleKey, rulebook: RulebookDep
+    case_number: str,
+    body: ResolveBody,
+    session: SessionDep,
+    principal: HandleKey,
+    rulebook: RulebookDep,
+    now: NowDep,
 ) -> CaseView:
     return await act(
         session,
@@ -305,6 +353,7 @@ async def resolve_complaint(
         body=body,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -318,7 +367,12 @@ async def resolve_complaint(
     "escalated to the unit manager." + COMMON,
 )
 async def record_callback(
-    case_number: str, body: CallbackBody, session: SessionDep, principal: HandleKey, rulebook: RulebookDep
+    case_number: str,
+    body: CallbackBody,
+    session: SessionDep,
+    principal: HandleKey,
+    rulebook: RulebookDep,
+    now: NowDep,
 ) -> CaseView:
     return await act(
         session,
@@ -327,6 +381,7 @@ async def record_callback(
         body=body,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -339,7 +394,12 @@ async def record_callback(
     "and regulatory deadlines (CBIRC)." + COMMON,
 )
 async def reopen_complaint(
-    case_number: str, body: ReopenBody, session: SessionDep, principal: HandleKey, rulebook: RulebookDep
+    case_number: str,
+    body: ReopenBody,
+    session: SessionDep,
+    principal: HandleKey,
+    rulebook: RulebookDep,
+    now: NowDep,
 ) -> CaseView:
     return await act(
         session,
@@ -348,6 +408,7 @@ async def reopen_complaint(
         body=body,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -359,7 +420,12 @@ async def reopen_complaint(
     description="The case ends; its running deadlines stop." + COMMON,
 )
 async def withdraw_complaint(
-    case_number: str, body: WithdrawBody, session: SessionDep, principal: HandleKey, rulebook: RulebookDep
+    case_number: str,
+    body: WithdrawBody,
+    session: SessionDep,
+    principal: HandleKey,
+    rulebook: RulebookDep,
+    now: NowDep,
 ) -> CaseView:
     return await act(
         session,
@@ -368,6 +434,7 @@ async def withdraw_complaint(
         body=body,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -379,7 +446,12 @@ async def withdraw_complaint(
     description="The refusal is the reply (`reply`, else the reason) and can be appealed." + COMMON,
 )
 async def refuse_complaint(
-    case_number: str, body: RefuseBody, session: SessionDep, principal: HandleKey, rulebook: RulebookDep
+    case_number: str,
+    body: RefuseBody,
+    session: SessionDep,
+    principal: HandleKey,
+    rulebook: RulebookDep,
+    now: NowDep,
 ) -> CaseView:
     return await act(
         session,
@@ -388,6 +460,7 @@ async def refuse_complaint(
         body=body,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -400,7 +473,12 @@ async def refuse_complaint(
     "and list each other in `related`." + COMMON,
 )
 async def merge_complaint(
-    case_number: str, body: MergeBody, session: SessionDep, principal: HandleKey, rulebook: RulebookDep
+    case_number: str,
+    body: MergeBody,
+    session: SessionDep,
+    principal: HandleKey,
+    rulebook: RulebookDep,
+    now: NowDep,
 ) -> CaseView:
     return await act(
         session,
@@ -409,6 +487,7 @@ async def merge_complaint(
         body=body,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )
 
 
@@ -424,6 +503,7 @@ async def close_complaint(
     session: SessionDep,
     principal: HandleKey,
     rulebook: RulebookDep,
+    now: NowDep,
     body: CloseBody | None = None,
 ) -> CaseView:
     data = body or CloseBody()
@@ -434,4 +514,5 @@ async def close_complaint(
         body=data,
         principal=principal,
         rulebook=rulebook,
+        now=now,
     )

@@ -1,6 +1,6 @@
 """/v1/complaints: intake from the hotline, partners and staff; reading cases back."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
@@ -20,7 +20,7 @@ from complaints.schemas.keys import Permission
 from complaints.schemas.moments import Moment
 from complaints.security.api_keys import Principal
 from intake_api.channels.deps import ChannelIntakeDep
-from intake_api.dependencies import ERROR_RESPONSES, QueueDep, SessionDep, SettingsDep, require
+from intake_api.dependencies import ERROR_RESPONSES, NowDep, QueueDep, SessionDep, SettingsDep, require
 
 router = APIRouter(prefix="/v1/complaints", tags=["complaints"], responses=ERROR_RESPONSES)
 
@@ -45,6 +45,7 @@ async def create_complaint(
     settings: SettingsDep,
     redis: QueueDep,
     intake: ChannelIntakeDep,
+    now: NowDep,
     principal: Annotated[Principal, Depends(require(Permission.INTAKE))],
     idempotency_key: Annotated[
         str | None,
@@ -69,11 +70,15 @@ async def create_complaint(
         existing = await find_by_external_ref(session, principal=principal, external_ref=data.external_ref)
         if existing is not None:
             return await _already_filed(
-                session, case=existing, principal=principal, key=idempotency_key, request_hash=request_hash
+                session,
+                case=existing,
+                principal=principal,
+                key=idempotency_key,
+                request_hash=request_hash,
+                now=now,
             )
     files = attachments.incoming(data.attachments)
     attachment_rules.check(files, intake.limits)
-    now = datetime.now(UTC)
     opened = await open_case(
         session,
         data=data,
@@ -85,7 +90,7 @@ async def create_complaint(
         identity=intake.identity,
     )
     saved = await attachments.save(session, case_id=opened.case.id, files=files, store=intake.store, now=now)
-    view = cases.render(opened.case, [], reveal_pii=principal.may(Permission.PII_READ))
+    view = cases.render(opened.case, [], reveal_pii=principal.may(Permission.PII_READ), now=now)
     view.attachments = [
         AttachmentView(filename=a.filename, content_type=a.content_type, size_bytes=a.size_bytes, url=a.url)
         for a in saved
@@ -106,10 +111,16 @@ async def create_complaint(
 
 
 async def _already_filed(
-    session: AsyncSession, *, case: Case, principal: Principal, key: str | None, request_hash: str
+    session: AsyncSession,
+    *,
+    case: Case,
+    principal: Principal,
+    key: str | None,
+    request_hash: str,
+    now: datetime,
 ) -> JSONResponse:
     """The call was filed before under this external_ref: answer with that case (200)."""
-    body = (await cases.case_view(session, case=case, principal=principal)).model_dump(mode="json")
+    body = (await cases.case_view(session, case=case, principal=principal, now=now)).model_dump(mode="json")
     if key is not None:
         await idempotency.remember(
             session,
@@ -126,6 +137,7 @@ async def _already_filed(
 async def list_complaints(
     session: SessionDep,
     settings: SettingsDep,
+    now: NowDep,
     principal: Annotated[Principal, Depends(require(Permission.READ))],
     status: Status | None = None,
     unit: Annotated[str | None, Query(max_length=32)] = None,
@@ -171,7 +183,7 @@ async def list_complaints(
         ),
         cursor=cursor,
         limit=min(limit, settings.max_page_size),
-        now=datetime.now(UTC),
+        now=now,
     )
 
 
@@ -179,10 +191,11 @@ async def list_complaints(
 async def get_complaint(
     case_number: str,
     session: SessionDep,
+    now: NowDep,
     principal: Annotated[Principal, Depends(require(Permission.READ))],
 ) -> CaseView:
     case = await cases.find_case(session, case_number=case_number, principal=principal)
-    return await cases.case_view(session, case=case, principal=principal)
+    return await cases.case_view(session, case=case, principal=principal, now=now)
 
 
 @router.get("/{case_number}/events", response_model=EventList, operation_id="listComplaintEvents")
