@@ -11,7 +11,7 @@ from complaints.db.engine import SessionFactory
 from complaints.db.models import Case, CaseEvent
 from complaints.schemas.keys import Permission
 from tests.assertions import assert_nothing_written, assert_problem
-from tests.clock import CLOCK
+from tests.clock import CLOCK, FrozenClock
 from tests.factories import at, auth, complaint, make_key
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -125,14 +125,14 @@ async def test_a_received_at_just_ahead_of_our_clock_is_never_stored_in_the_futu
     assert case.received_at <= answered
 
 
+@pytest.mark.calendar
 async def test_without_received_at_the_case_was_received_now(
-    client: httpx.AsyncClient, sessions: SessionFactory
+    client: httpx.AsyncClient, sessions: SessionFactory, clock: FrozenClock
 ) -> None:
-    before = CLOCK()
     response = await client.post("/v1/complaints", json=complaint(channel="letter"))
-    after = CLOCK()
 
     assert response.status_code == 201, response.text
     case = await stored_case(sessions, response.json()["case_number"])
-    assert before <= case.received_at <= after
-    assert response.json()["case_number"][2:10] == f"{case.received_at.astimezone(SHANGHAI):%Y%m%d}"
+    assert case.received_at == clock()
+    # The case number carries the day in Shanghai.
+    assert response.json()["case_number"][2:10] == f"{clock.today:%Y%m%d}"

@@ -39,7 +39,6 @@ async def two_cases(client: httpx.AsyncClient, settings: Settings, sessions: Ses
     return [card, branch]
 
 
-@pytest.mark.calendar
 async def test_summary_measures_against_the_configured_targets(
     client: httpx.AsyncClient, two_cases: list[str], clock: FrozenClock
 ) -> None:
@@ -134,14 +133,15 @@ async def test_a_bad_window_is_refused_with_what_would_do(
 
 
 @pytest.mark.calendar
-async def test_a_window_starting_after_today_is_refused(
+async def test_the_default_window_is_the_month_so_far_and_none_starts_after_today(
     client: httpx.AsyncClient, clock: FrozenClock
 ) -> None:
+    default = (await client.get("/v1/reports/summary")).json()
     ahead = {"from": str(clock.today + timedelta(days=1))}
+    refused = assert_problem(await client.get("/v1/reports/summary", params=ahead), 422, field="from")
 
-    body = assert_problem(await client.get("/v1/reports/summary", params=ahead), 422, field="from")
-
-    assert body["allowed"] == [f"<= {clock.today}"]
+    assert (default["first"], default["last"]) == (str(clock.today.replace(day=1)), str(clock.today))
+    assert refused["allowed"] == [f"<= {clock.today}"]
 
 
 async def test_the_grain_limits_the_trends_window(client: httpx.AsyncClient) -> None:

@@ -4,6 +4,7 @@ import asyncio
 from datetime import datetime, timedelta
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from complaints.configuration.rulebook import load_rulebook
@@ -60,6 +61,7 @@ async def test_a_first_response_past_half_its_time_is_warned_once(
     assert clock.next_check_at == clock.warn_at[1]
 
 
+@pytest.mark.calendar
 async def test_a_breach_is_recorded_once_and_escalates_to_the_unit_manager(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory
 ) -> None:
