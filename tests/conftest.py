@@ -3,6 +3,9 @@
 CI points COMPLAINTS_TEST_DATABASE_URL / COMPLAINTS_TEST_REDIS_URL at running servers; without
 them the embedded servers start once per test session. Each session gets its own database,
 migrated and loaded with the reference bank; each test starts from empty case tables.
+
+Each test runs at a fixed day (tests/clock.py): the API and the workers the tests start read the
+time from `clock`, never the wall clock. A test marked `calendar` runs at each of `DAYS`.
 """
 
 import asyncio
@@ -10,6 +13,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -26,6 +30,7 @@ from complaints.db.engine import SessionFactory, create_engine, create_session_f
 from complaints.jobs import queue
 from complaints.settings import ChannelSettings, Settings
 from intake_api.app import create_app
+from tests.clock import CLOCK, DAYS, DEFAULT_DAY, FrozenClock, start_of
 from tests.factories import ADMIN_KEY, TODAY, auth
 
 CASE_TABLES = (
@@ -42,6 +47,27 @@ CHANNEL_SECRETS = {
 # Personal data is sealed with this key here and in every process the tests start (they inherit
 # the environment), so each can open what another sealed.
 os.environ.setdefault("COMPLAINTS_PII_KEYS", '{"test-1": "test-key-for-sealing-personal-data"}')
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test marked `calendar` runs once at each of the days in tests/clock.py."""
+    if "today" in metafunc.fixturenames and metafunc.definition.get_closest_marker("calendar"):
+        metafunc.parametrize("today", list(DAYS.values()), ids=list(DAYS), indirect=True)
+
+
+@pytest.fixture
+def today(request: pytest.FixtureRequest) -> date:
+    """The day the test runs at: DEFAULT_DAY, or one of DAYS for a `calendar` test."""
+    day: date = getattr(request, "param", DEFAULT_DAY)
+    return day
+
+
+@pytest.fixture(autouse=True)
+def clock(today: date) -> FrozenClock:
+    """The time the app, the in-process workers and the test read: 10:00 in Shanghai on `today`,
+    still until the test moves it."""
+    CLOCK.set(start_of(today))
+    return CLOCK
 
 
 @pytest.fixture(scope="session")
@@ -145,9 +171,11 @@ async def sessions(engine: AsyncEngine, redis: ArqRedis) -> SessionFactory:
 
 
 @pytest.fixture
-async def client(settings: Settings, sessions: SessionFactory) -> AsyncIterator[httpx.AsyncClient]:
+async def client(
+    settings: Settings, sessions: SessionFactory, clock: FrozenClock
+) -> AsyncIterator[httpx.AsyncClient]:
     """The API in-process (lifespan included), authenticated with the bootstrap key."""
-    app = create_app(settings)
+    app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(

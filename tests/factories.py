@@ -1,19 +1,22 @@
 """Small typed builders for test data and helpers that drive the real workers in-process."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from arq.worker import Worker
 
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.jobs import queue
+from complaints.now import Now
 from complaints.schemas.keys import Permission
 from complaints.security.api_keys import create_key
 from complaints.settings import Settings
 from routing_worker.settings import WORKER
+from tests.clock import CLOCK, DEFAULT_DAY
 
 ADMIN_KEY = "ck_test_admin_key_with_every_scope"
-TODAY = datetime.now(UTC).date()
+# The day the session's configuration is applied on (a test's own day is `clock.today`).
+TODAY = DEFAULT_DAY
 
 
 def complaint(**overrides: Any) -> dict[str, Any]:
@@ -44,8 +47,9 @@ async def make_key(
         )
 
 
-async def run_routing_worker(settings: Settings) -> None:
-    """The real routing worker, in burst mode: runs what is queued, then returns."""
+async def run_routing_worker(settings: Settings, clock: Now = CLOCK) -> None:
+    """The real routing worker, in burst mode: runs what is queued, then returns. It reads the
+    time from the test's clock, as the API does."""
     worker = Worker(
         **{**WORKER, "cron_jobs": []},
         redis_settings=queue.redis_settings(settings.require_redis_url()),
@@ -54,7 +58,7 @@ async def run_routing_worker(settings: Settings) -> None:
         poll_delay=0.05,
         burst=True,
         handle_signals=False,
-        ctx={"settings": settings},
+        ctx={"settings": settings, "clock": clock},
     )
     try:
         await worker.main()

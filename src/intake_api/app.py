@@ -2,13 +2,13 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 
 from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from complaints.db import pii
 from complaints.db.engine import create_engine, create_session_factory, unit_of_work
+from complaints.now import Now, system_now
 from complaints.observability.logs import configure_logging
 from complaints.security.api_keys import ensure_bootstrap_key
 from complaints.settings import Settings
@@ -36,8 +36,13 @@ from intake_api.settings import ApiSettings
 from intake_api.strict_query import known_query_only
 
 
-def create_app(settings: Settings | None = None, limits: ApiSettings | None = None) -> FastAPI:
-    """The app. Called without settings, as the server's factory, it also sets up the process's logs."""
+def create_app(
+    settings: Settings | None = None, limits: ApiSettings | None = None, clock: Now = system_now
+) -> FastAPI:
+    """The app. Called without settings, as the server's factory, it also sets up the process's logs.
+
+    Requests read the time from `clock` (intake_api.dependencies.NowDep): tests choose the day.
+    """
     if settings is None:
         configure_logging("api")
     settings = settings or Settings()
@@ -64,7 +69,7 @@ def create_app(settings: Settings | None = None, limits: ApiSettings | None = No
                 await ensure_bootstrap_key(
                     session,
                     key=settings.bootstrap_api_key.get_secret_value(),
-                    now=datetime.now(UTC),
+                    now=clock(),
                 )
         try:
             yield
@@ -85,6 +90,7 @@ def create_app(settings: Settings | None = None, limits: ApiSettings | None = No
     app.state.security = security
     app.state.limiter = limiter
     app.state.settings = settings
+    app.state.clock = clock
     app.state.retry_after_seconds = limits.retry_after_seconds
     problems.install(app)
     # Before complaints: `/v1/complaints/counts` is not a case number.

@@ -1,9 +1,9 @@
-"""Request-scoped resources: the settings, a database session, the caller, the queue."""
+"""Request-scoped resources: the settings, the time, a database session, the caller, the queue."""
 
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from arq import ArqRedis
@@ -15,6 +15,7 @@ from complaints.db import tenancy
 from complaints.errors import Forbidden, Unauthorized
 from complaints.jobs import queue
 from complaints.jobs.unit_of_work import unit_of_work
+from complaints.now import Now
 from complaints.schemas.keys import Permission
 from complaints.security.api_keys import Principal, authenticate
 from complaints.settings import Settings
@@ -42,7 +43,21 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 # is sent, so a failed commit is never answered as a success and what the answer shows is
 # durable (a new API key works at once; a PII read's audit row is written).
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+def now_of(request: Request) -> datetime:
+    """The current moment from the app's clock (create_app's `clock`), never `datetime.now`."""
+    clock: Now = request.app.state.clock
+    return clock()
+
+
+async def get_now(request: Request) -> datetime:
+    # One moment per request: FastAPI caches a dependency's value for the request.
+    return now_of(request)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+NowDep = Annotated[datetime, Depends(get_now)]
 
 bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer ck_...`")
 
@@ -58,11 +73,12 @@ def require(*scopes: Permission, unbound: bool = False) -> Callable[..., Awaitab
     async def principal(
         request: Request,
         session: SessionDep,
+        now: NowDep,
         credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     ) -> Principal:
         if credentials is None:
             raise Unauthorized("an API key is required (Authorization: Bearer ...)")
-        found = await authenticate(session, key=credentials.credentials, now=datetime.now(UTC))
+        found = await authenticate(session, key=credentials.credentials, now=now)
         if found is None:
             raise Unauthorized("unknown or revoked API key")
         security: SecuritySettings = request.app.state.security

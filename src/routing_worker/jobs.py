@@ -9,7 +9,7 @@ from complaints.db.errors import is_unavailable
 from complaints.jobs import outbox
 from complaints.jobs.queue import ROUTING_QUEUE
 from complaints.jobs.unit_of_work import unit_of_work
-from complaints.jobs.worker_context import WorkerContext, close_context, open_context, utcnow
+from complaints.jobs.worker_context import WorkerContext, close_context, open_context
 from complaints.notifications.dispatch import deliver
 from complaints.notifications.senders import Senders, senders_from
 from complaints.observability.jobs import instrumented, record_queue_depth
@@ -52,7 +52,7 @@ async def route_case(ctx: dict[str, Any], payload: dict[str, Any]) -> bool:
                 case_id=job.case_id,
                 outbox_id=outbox_id,
                 rulebook=rulebook,
-                now=utcnow(),
+                now=context["clock"](),
                 receipts=ReceiptPolicy.from_settings(context["settings"]),
             )
     except Exception as error:
@@ -79,7 +79,7 @@ async def send_notification(ctx: dict[str, Any], payload: dict[str, Any]) -> str
         notification_id=job.notification_id,
         outbox_id=outbox_id,
         senders=context["senders"],
-        clock=utcnow,
+        clock=context["clock"],
         max_attempts=settings.notifications.notification_max_attempts,
         retry_after=settings.outbox_retry_after_seconds,
     )
@@ -91,7 +91,7 @@ async def send_notification(ctx: dict[str, Any], payload: dict[str, Any]) -> str
 @instrumented("relay_outbox")
 async def relay_outbox(ctx: dict[str, Any]) -> int:
     context = cast(WorkerContext, ctx)
-    now = utcnow()
+    now = context["clock"]()
     async with unit_of_work(context["sessions"], context["redis"]) as session:
         sent = await outbox.relay(
             session,

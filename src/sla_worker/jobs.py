@@ -8,7 +8,7 @@ from complaints.deadlines.sweep import SweepResult, sweep_once
 from complaints.jobs import outbox
 from complaints.jobs.queue import SLA_QUEUE
 from complaints.jobs.unit_of_work import unit_of_work
-from complaints.jobs.worker_context import WorkerContext, close_context, open_context, utcnow
+from complaints.jobs.worker_context import WorkerContext, close_context, open_context
 from complaints.observability.jobs import instrumented, record_queue_depth
 from complaints.schemas.jobs import BreachNotice, HoldingReply, ManagerNotice
 from sla_worker.metrics import BREACHED, WARNED
@@ -33,7 +33,9 @@ async def sweep_deadlines(ctx: dict[str, Any]) -> int:
     while True:
         async with unit_of_work(context["sessions"], context["redis"]) as session:
             rulebook = await context["rulebooks"].get(session)
-            result: SweepResult = await sweep_once(session, now=utcnow(), batch=batch, rulebook=rulebook)
+            result: SweepResult = await sweep_once(
+                session, now=context["clock"](), batch=batch, rulebook=rulebook
+            )
         total += result.claimed
         WARNED.inc(result.warned)
         BREACHED.inc(result.breached)
@@ -64,7 +66,7 @@ async def _deliver(
     """
     if outbox_id is not None:
         async with unit_of_work(context["sessions"], context["redis"]) as session:
-            await outbox.mark_processed(session, outbox_id=outbox_id, now=utcnow())
+            await outbox.mark_processed(session, outbox_id=outbox_id, now=context["clock"]())
     log.info(
         "%s for case %s: %s deadline due %s breached (to %s; logged, no sender configured)",
         notice.name,

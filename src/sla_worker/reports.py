@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any, cast
 
 from complaints.jobs.unit_of_work import unit_of_work
-from complaints.jobs.worker_context import WorkerContext, utcnow
+from complaints.jobs.worker_context import WorkerContext
 from complaints.reports import facts as report_facts
 
 log = logging.getLogger(__name__)
@@ -18,7 +18,7 @@ async def refresh_reports(ctx: dict[str, Any]) -> bool:
     max_age = timedelta(seconds=context["settings"].reports_refresh_seconds)
     async with unit_of_work(context["sessions"], context["redis"]) as session:
         taken = await report_facts.as_of(session)
-        now = utcnow()
+        now = context["clock"]()
         if taken is not None and now - taken < max_age:
             return False
         rows = await report_facts.refresh(session, now=now, timezone=context["settings"].zone)

@@ -6,7 +6,7 @@ from typing import Any, cast
 
 from complaints.escalation.ladder import sweep_unaccepted
 from complaints.jobs.unit_of_work import unit_of_work
-from complaints.jobs.worker_context import WorkerContext, utcnow
+from complaints.jobs.worker_context import WorkerContext
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,7 @@ async def escalate_unaccepted(ctx: dict[str, Any]) -> int:
             rulebook = await context["rulebooks"].get(session)
             climbed = await sweep_unaccepted(
                 session,
-                now=utcnow(),
+                now=context["clock"](),
                 minutes=settings.unaccepted_escalation_minutes,
                 rulebook=rulebook,
                 batch=batch,

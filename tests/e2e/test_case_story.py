@@ -3,7 +3,7 @@ mode) and the SLA worker's jobs: intake → accept → transfer → rework → e
 dissatisfied callback (which reopens it) → resolve → satisfied callback → close. The events
 endpoint must tell the whole story, in order."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -13,6 +13,7 @@ from arq import ArqRedis
 from complaints.settings import Settings
 from sla_worker.jobs import shutdown, startup, sweep_deadlines
 from sla_worker.unaccepted import escalate_unaccepted
+from tests.clock import CLOCK
 from tests.factories import complaint, run_routing_worker
 
 pytestmark = pytest.mark.e2e
@@ -26,7 +27,7 @@ async def step(client: httpx.AsyncClient, number: str, action: str, **body: Any)
 
 
 async def run_sla_worker_jobs(settings: Settings, redis: ArqRedis) -> None:
-    ctx: dict[str, Any] = {"settings": settings, "redis": redis}
+    ctx: dict[str, Any] = {"settings": settings, "redis": redis, "clock": CLOCK}
     await startup(ctx)
     try:
         await sweep_deadlines(ctx)
@@ -38,7 +39,7 @@ async def run_sla_worker_jobs(settings: Settings, redis: ArqRedis) -> None:
 async def test_the_whole_story_of_one_complaint(
     client: httpx.AsyncClient, settings: Settings, redis: ArqRedis
 ) -> None:
-    now = datetime.now(UTC)
+    now = CLOCK()
     # 1. The hotline posts the call; the routing worker sends it to the card centre.
     created = await client.post(
         "/v1/complaints",
@@ -88,7 +89,7 @@ async def test_the_whole_story_of_one_complaint(
         actor="OP001",
         days=30,
         approver="OP010",
-        complainant_notified_at=datetime.now(UTC).isoformat(),
+        complainant_notified_at=CLOCK().isoformat(),
         reason="需调取开卡录音",
     )
     assert case["handling"]["regulatory_days"] == 30

@@ -3,7 +3,6 @@ a real uvicorn. Sign in, open the queue and a routed case, accept it and see the
 open the dashboard and check that each of its five SVG charts is drawn, with data marks, in
 Chinese and in English. A full-page screenshot of the dashboard is left in test-output/."""
 
-from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -12,6 +11,7 @@ import httpx
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.reports import facts as report_facts
 from complaints.settings import Settings
+from tests.clock import CLOCK
 from tests.e2e.test_web_browser import CHROMIUM, CHROMIUM_ARGS, pytestmark, server
 from tests.factories import ADMIN_KEY
 from tests.intake_api.console.helpers import PASSWORD, give_password
@@ -32,7 +32,7 @@ async def _cases(server: str, settings: Settings, sessions: SessionFactory) -> s
         await ok(api, done, "resolve", actor="CC001", outcome="explanation", verdict="valid", reply="已退还")
         await ok(api, done, "callback", actor="CC001", satisfaction="satisfied")
     async with unit_of_work(sessions) as session:
-        await report_facts.refresh(session, now=datetime.now(UTC), timezone=ZoneInfo("Asia/Shanghai"))
+        await report_facts.refresh(session, now=CLOCK(), timezone=ZoneInfo("Asia/Shanghai"))
     return waiting
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from complaints.db.engine import SessionFactory
 from complaints.settings import Settings
+from tests.clock import FrozenClock
 from tests.factories import ADMIN_KEY, run_routing_worker
 from tests.intake_api.channels.helpers import reset_outbound, sent_sms
 from tests.live_api import running_api
@@ -37,8 +38,10 @@ pytestmark = [
 
 
 @pytest.fixture
-def server(settings: Settings, sessions: SessionFactory) -> Iterator[str]:
-    """The API as production runs it: uvicorn with the app factory, in its own process."""
+def server(settings: Settings, sessions: SessionFactory, clock: FrozenClock) -> Iterator[str]:
+    """The API as production runs it: uvicorn with the app factory, in its own process, on the
+    wall clock; the workers the test runs in-process follow it."""
+    clock.follow_wall_clock()
     with running_api(settings, settings.data_dir) as api:
         yield api.base_url
 

@@ -1,7 +1,7 @@
 """Bad input to the actions: 404 for unknown and other branches' cases, 403 without `handle`,
 409 with the allowed actions, 422 for a missing reason, an unknown unit or approver."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -11,6 +11,7 @@ from complaints.db.engine import SessionFactory
 from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from tests.assertions import assert_problem
+from tests.clock import CLOCK
 from tests.factories import auth, make_key
 from tests.intake_api.handling import accepted, act, events, ok, resolved, routed
 
@@ -57,7 +58,7 @@ def valid_body(action: str, **changes: Any) -> dict[str, Any]:
     """A valid body for `action` (an extension's complainant told just now), with `changes`."""
     fields = {**VALID[action], **changes}
     if action == "extend":
-        fields = {"complainant_notified_at": datetime.now(UTC).isoformat(), **fields}
+        fields = {"complainant_notified_at": CLOCK().isoformat(), **fields}
     return {k: v for k, v in fields.items() if v is not None}
 
 
@@ -329,7 +330,7 @@ async def test_merging_into_another_branchs_case_is_a_422_that_reveals_nothing(
 async def test_extending_a_deadline_already_passed_is_a_422(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
-    received = (datetime.now(UTC) - timedelta(days=20)).isoformat()
+    received = (CLOCK() - timedelta(days=20)).isoformat()
     number = await routed(client, settings, received_at=received)
     await ok(client, number, "accept")
 

@@ -1,13 +1,14 @@
 """Every action of `POST /v1/complaints/{case_number}/{action}`: the transition, the event with
 its before/after, and what it does to the clocks (real API, real routing worker, Postgres)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 
 from complaints.db.engine import SessionFactory
 from complaints.schemas.keys import Permission
 from complaints.settings import Settings
+from tests.clock import CLOCK
 from tests.factories import auth, make_key
 from tests.intake_api.handling import accepted, clocks, due, events, last_event, ok, resolved, routed
 
@@ -68,7 +69,7 @@ async def test_contact_meets_the_first_response_and_a_promise_becomes_a_deadline
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
     number = await accepted(client, settings)
-    promised = datetime.now(UTC) + timedelta(days=2)
+    promised = CLOCK() + timedelta(days=2)
 
     case = await ok(client, number, "contact", summary="已致电客户", promised_reply_at=promised.isoformat())
 
@@ -158,7 +159,7 @@ async def test_extend_lengthens_the_regulatory_deadline_with_an_approver(
 ) -> None:
     number = await accepted(client, settings)
     before = (await client.get(f"/v1/complaints/{number}")).json()
-    told = datetime.now(UTC).isoformat()
+    told = CLOCK().isoformat()
 
     to_30 = await ok(
         client, number, "extend", days=30, approver="CC010", complainant_notified_at=told, reason="案情复杂"
@@ -185,7 +186,7 @@ async def test_pause_stops_the_clocks_and_resume_gives_the_time_back(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
     number = await accepted(client, settings)
-    until = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+    until = (CLOCK() + timedelta(days=3)).isoformat()
 
     paused = await ok(client, number, "pause", waiting_for="appraisal", until=until)
     assert paused["status"] == "paused"

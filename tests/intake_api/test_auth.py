@@ -1,7 +1,6 @@
 """API keys: who may call, with which scopes, and how keys are kept."""
 
 import hashlib
-from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -11,6 +10,7 @@ from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import ApiKey, Case, CaseEvent, IdempotencyKey, OutboxMessage
 from complaints.schemas.keys import Permission
 from tests.assertions import assert_problem, count
+from tests.clock import CLOCK
 from tests.factories import ADMIN_KEY, auth, complaint, make_key
 
 
@@ -84,7 +84,7 @@ async def test_a_revoked_key_is_a_401_problem(client: httpx.AsyncClient, session
         await session.execute(
             update(ApiKey)
             .where(ApiKey.key_hash == hashlib.sha256(key.encode()).hexdigest())
-            .values(revoked_at=datetime.now(UTC))
+            .values(revoked_at=CLOCK())
         )
 
     response = await client.post("/v1/complaints", json=complaint(), headers=auth(key))

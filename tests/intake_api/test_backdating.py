@@ -11,6 +11,7 @@ from complaints.db.engine import SessionFactory
 from complaints.db.models import Case, CaseEvent
 from complaints.schemas.keys import Permission
 from tests.assertions import assert_nothing_written, assert_problem
+from tests.clock import CLOCK, FrozenClock
 from tests.factories import at, auth, complaint, make_key
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -18,7 +19,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def yesterday_early_morning() -> datetime:
     """07:30 yesterday in Shanghai: still the day before yesterday in UTC, so the zone matters."""
-    moment = at(datetime.now(SHANGHAI).date() - timedelta(days=1), 7, 30)
+    moment = at(CLOCK().astimezone(SHANGHAI).date() - timedelta(days=1), 7, 30)
     assert moment.astimezone(UTC).date() != moment.date()
     return moment
 
@@ -93,7 +94,7 @@ async def test_received_at_on_a_self_service_channel_is_a_422_problem(
 async def test_received_at_an_hour_in_the_future_is_a_422_problem(
     client: httpx.AsyncClient, sessions: SessionFactory, backdater: str
 ) -> None:
-    future = datetime.now(SHANGHAI) + timedelta(hours=1)
+    future = CLOCK().astimezone(SHANGHAI) + timedelta(hours=1)
 
     response = await client.post(
         "/v1/complaints",
@@ -109,14 +110,14 @@ async def test_a_received_at_just_ahead_of_our_clock_is_never_stored_in_the_futu
     client: httpx.AsyncClient, sessions: SessionFactory, backdater: str
 ) -> None:
     # Within the tolerated clock skew: accepted, but the case cannot have arrived after now.
-    ahead = datetime.now(UTC) + timedelta(seconds=60)
+    ahead = CLOCK() + timedelta(seconds=60)
 
     response = await client.post(
         "/v1/complaints",
         json=complaint(channel="letter", received_at=ahead.isoformat()),
         headers=auth(backdater),
     )
-    answered = datetime.now(UTC)
+    answered = CLOCK()
 
     assert response.status_code == 201, response.text
     assert datetime.fromisoformat(response.json()["received_at"]) <= answered
@@ -124,14 +125,14 @@ async def test_a_received_at_just_ahead_of_our_clock_is_never_stored_in_the_futu
     assert case.received_at <= answered
 
 
+@pytest.mark.calendar
 async def test_without_received_at_the_case_was_received_now(
-    client: httpx.AsyncClient, sessions: SessionFactory
+    client: httpx.AsyncClient, sessions: SessionFactory, clock: FrozenClock
 ) -> None:
-    before = datetime.now(UTC)
     response = await client.post("/v1/complaints", json=complaint(channel="letter"))
-    after = datetime.now(UTC)
 
     assert response.status_code == 201, response.text
     case = await stored_case(sessions, response.json()["case_number"])
-    assert before <= case.received_at <= after
-    assert response.json()["case_number"][2:10] == f"{case.received_at.astimezone(SHANGHAI):%Y%m%d}"
+    assert case.received_at == clock()
+    # The case number carries the day in Shanghai.
+    assert response.json()["case_number"][2:10] == f"{clock.today:%Y%m%d}"

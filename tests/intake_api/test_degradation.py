@@ -15,13 +15,14 @@ from complaints.db.models import Case
 from complaints.settings import Settings
 from intake_api.app import create_app
 from intake_api.settings import ApiSettings
+from tests.clock import CLOCK
 from tests.factories import ADMIN_KEY, auth, complaint
 from tests.processes import free_port
 
 
 @asynccontextmanager
 async def api(settings: Settings, limits: ApiSettings | None = None) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, limits)
+    app = create_app(settings, limits, clock=CLOCK)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(

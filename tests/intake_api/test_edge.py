@@ -17,6 +17,7 @@ from intake_api.app import create_app
 from intake_api.dependencies import SessionDep
 from intake_api.settings import ApiSettings, SecuritySettings
 from tests.assertions import assert_problem
+from tests.clock import CLOCK
 from tests.factories import ADMIN_KEY, auth, complaint, make_key
 
 PARTNER = "https://crm.partner.example"
@@ -25,7 +26,7 @@ PARTNER = "https://crm.partner.example"
 @pytest.fixture
 async def edge(settings: Settings, sessions: SessionFactory) -> AsyncIterator[httpx.AsyncClient]:
     """The API with one allowed browser origin and two routes that fail the way bugs do."""
-    app = create_app(settings, ApiSettings(security=SecuritySettings(cors_origins=(PARTNER,))))
+    app = create_app(settings, ApiSettings(security=SecuritySettings(cors_origins=(PARTNER,))), clock=CLOCK)
 
     async def crash() -> None:
         raise RuntimeError("secret detail /srv/app/src/x.py password=hunter2")

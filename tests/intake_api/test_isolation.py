@@ -19,6 +19,7 @@ from complaints.db.models import Case, CaseEvent, OrgUnit
 from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from intake_api.app import create_app
+from tests.clock import CLOCK
 from tests.factories import ADMIN_KEY, auth, complaint, make_key
 
 # Everything but administration, so that a 403 never stands in for the 404.
@@ -34,7 +35,7 @@ class Api:
 
 @pytest.fixture
 async def api(settings: Settings, sessions: SessionFactory) -> AsyncIterator[Api]:
-    app = create_app(settings)
+    app = create_app(settings, clock=CLOCK)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:

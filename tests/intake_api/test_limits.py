@@ -15,6 +15,7 @@ from complaints.settings import Settings
 from intake_api.app import create_app
 from intake_api.settings import ApiSettings, SecuritySettings
 from tests.assertions import assert_problem
+from tests.clock import CLOCK
 from tests.factories import ADMIN_KEY, auth, complaint, make_key
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -26,7 +27,7 @@ def limited(**limits: int) -> ApiSettings:
 
 
 async def api(settings: Settings, limits: ApiSettings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, limits)
+    app = create_app(settings, limits, clock=CLOCK)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(

@@ -1,7 +1,7 @@
 """GET /v1/complaints: filters, cursor pagination, what a branch's key may see, masked personal data."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from typing import Any
 
 import httpx
@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import Case, Deadline
 from complaints.schemas.keys import Permission
-from tests.factories import TODAY, at, auth, complaint, make_key
+from tests.clock import CLOCK
+from tests.factories import at, auth, complaint, make_key
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -92,7 +93,7 @@ async def test_filters_combine(client: httpx.AsyncClient) -> None:
 async def test_filter_by_received_from_inclusive_and_received_to_exclusive(
     client: httpx.AsyncClient, sessions: SessionFactory
 ) -> None:
-    days = [TODAY - timedelta(days=n) for n in (3, 2, 1)]
+    days = [CLOCK.today - timedelta(days=n) for n in (3, 2, 1)]
     numbers = [await open_case(client, external_ref=f"CALL-{day}") for day in days]
     for number, day in zip(numbers, days, strict=True):
         await set_case(sessions, number, received_at=at(day, 10))
@@ -133,7 +134,7 @@ async def test_filter_by_unit(client: httpx.AsyncClient, sessions: SessionFactor
 
 async def test_filter_by_overdue(client: httpx.AsyncClient, sessions: SessionFactory) -> None:
     late, on_time, unclocked = [await open_case(client, external_ref=f"CALL-{i}") for i in range(3)]
-    now = datetime.now(UTC)
+    now = CLOCK()
     async with unit_of_work(sessions) as session:
         ids = {
             number: await session.scalar(select(Case.id).where(Case.case_number == number))

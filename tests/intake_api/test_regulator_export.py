@@ -5,7 +5,7 @@ import codecs
 import csv
 import io
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from complaints.reports import facts as report_facts
 from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from tests.assertions import assert_problem
+from tests.clock import CLOCK
 from tests.factories import auth, make_key
 from tests.intake_api.handling import ok, resolved, routed
 
@@ -43,7 +44,7 @@ def _quarter_of(moment: datetime) -> str:
 
 async def _refresh(sessions: SessionFactory) -> None:
     async with unit_of_work(sessions) as session:
-        await report_facts.refresh(session, now=datetime.now(UTC), timezone=ZoneInfo("Asia/Shanghai"))
+        await report_facts.refresh(session, now=CLOCK(), timezone=ZoneInfo("Asia/Shanghai"))
 
 
 async def _overdue(sessions: SessionFactory, number: str) -> None:
@@ -62,7 +63,7 @@ async def _overdue(sessions: SessionFactory, number: str) -> None:
 @pytest.fixture
 async def quarter(client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory) -> dict[str, Any]:
     """Five cases this quarter with known codes, one the quarter before; the snapshot taken."""
-    now = datetime.now(UTC)
+    now = CLOCK()
     # Bank cards, fees, no branch: A by default (A199), B03, C11 — one resolved and satisfied.
     card = await resolved(client, settings, business_type="bank_cards", cause="fees")
     await ok(client, card, "callback", actor="CC001", satisfaction="satisfied")
@@ -259,7 +260,7 @@ async def test_a_bad_period_is_a_422_naming_the_forms(client: httpx.AsyncClient,
 
 
 async def test_a_future_period_is_a_422(client: httpx.AsyncClient) -> None:
-    next_year = datetime.now(ZONE).year + 1
+    next_year = CLOCK().astimezone(ZONE).year + 1
 
     assert_problem(await client.get(f"/v1/reports/regulator/{next_year}-01"), 422, field="period")
     assert_problem(await client.get(f"/v1/reports/regulator/{next_year}"), 422, field="period")

@@ -2,7 +2,7 @@
 and bad input answered with what would have been allowed. The measures themselves are
 checked on hand-built cases in tests/complaints/reports/test_report_measures.py."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -14,16 +14,16 @@ from complaints.schemas.keys import Permission
 from complaints.schemas.reports import Dimension
 from complaints.settings import Settings
 from tests.assertions import assert_problem
+from tests.clock import CLOCK, FrozenClock
 from tests.factories import auth, make_key
 from tests.intake_api.handling import ok, routed
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-TODAY = datetime.now(SHANGHAI).date()
 
 
 async def snapshot(sessions: SessionFactory) -> None:
     async with unit_of_work(sessions) as session:
-        await report_facts.refresh(session, now=datetime.now(ZoneInfo("UTC")), timezone=SHANGHAI)
+        await report_facts.refresh(session, now=CLOCK(), timezone=SHANGHAI)
 
 
 @pytest.fixture
@@ -40,12 +40,14 @@ async def two_cases(client: httpx.AsyncClient, settings: Settings, sessions: Ses
 
 
 async def test_summary_measures_against_the_configured_targets(
-    client: httpx.AsyncClient, two_cases: list[str]
+    client: httpx.AsyncClient, two_cases: list[str], clock: FrozenClock
 ) -> None:
     response = await client.get("/v1/reports/summary")
 
     assert response.status_code == 200, response.text
     body = response.json()
+    # By default the month so far, in the organisation's zone: today's cases are in it.
+    assert (body["first"], body["last"]) == (str(clock.today.replace(day=1)), str(clock.today))
     assert body["totals"]["volume"] == 2
     assert body["totals"]["resolved"] == 1
     assert body["totals"]["per_10k_customers"] == pytest.approx(2 * 10_000 / 2_400_000)
@@ -120,7 +122,6 @@ async def test_an_unknown_dimension_lists_the_allowed_ones(client: httpx.AsyncCl
     [
         ({"from": "2026-03-31", "to": "2026-03-01"}, "to", [">= 2026-03-31"]),
         ({"from": "2024-01-01", "to": "2025-06-30"}, "to", ["<= 2024-12-31"]),
-        ({"from": str(TODAY + timedelta(days=2))}, "from", [f"<= {TODAY}"]),
     ],
 )
 async def test_a_bad_window_is_refused_with_what_would_do(
@@ -129,6 +130,18 @@ async def test_a_bad_window_is_refused_with_what_would_do(
     body = assert_problem(await client.get("/v1/reports/summary", params=params), 422, field=field)
 
     assert body["allowed"] == allowed
+
+
+@pytest.mark.calendar
+async def test_the_default_window_is_the_month_so_far_and_none_starts_after_today(
+    client: httpx.AsyncClient, clock: FrozenClock
+) -> None:
+    default = (await client.get("/v1/reports/summary")).json()
+    ahead = {"from": str(clock.today + timedelta(days=1))}
+    refused = assert_problem(await client.get("/v1/reports/summary", params=ahead), 422, field="from")
+
+    assert (default["first"], default["last"]) == (str(clock.today.replace(day=1)), str(clock.today))
+    assert refused["allowed"] == [f"<= {clock.today}"]
 
 
 async def test_the_grain_limits_the_trends_window(client: httpx.AsyncClient) -> None:

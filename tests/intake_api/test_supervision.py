@@ -1,7 +1,7 @@
 """Supervisors' bulk views: list filters for unaccepted cases, by handler and by rung, and the
 counts per status."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -10,6 +10,7 @@ from complaints.db.engine import SessionFactory
 from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from tests.assertions import assert_problem
+from tests.clock import CLOCK
 from tests.factories import auth, make_key
 from tests.intake_api.handling import ok, resolved, routed
 
@@ -83,8 +84,8 @@ async def test_counts_per_status(client: httpx.AsyncClient, desk: dict[str, str]
 async def test_counts_see_overdue_and_about_to_breach_cases(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
-    late = (datetime.now(UTC) - timedelta(hours=30)).isoformat()
-    close = (datetime.now(UTC) - timedelta(hours=21)).isoformat()  # 24 h first response, 80 % passed
+    late = (CLOCK() - timedelta(hours=30)).isoformat()
+    close = (CLOCK() - timedelta(hours=21)).isoformat()  # 24 h first response, 80 % passed
     await routed(client, settings, received_at=late)
     await routed(client, settings, received_at=close, external_ref="CALL-2")
 

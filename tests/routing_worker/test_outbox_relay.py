@@ -1,6 +1,6 @@
 """A complaint accepted while Redis is down is routed once Redis is back: the outbox relays it."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 from arq import ArqRedis
@@ -13,6 +13,7 @@ from complaints.jobs.queue import ROUTING_QUEUE
 from complaints.schemas.jobs import RouteCase
 from complaints.settings import Settings
 from intake_api.app import create_app
+from tests.clock import CLOCK
 from tests.factories import ADMIN_KEY, auth, complaint, run_routing_worker
 
 NOBODY_LISTENS = "redis://127.0.0.1:1/0"
@@ -21,7 +22,7 @@ NOBODY_LISTENS = "redis://127.0.0.1:1/0"
 async def test_intake_succeeds_while_redis_is_down_and_the_relay_routes_it_later(
     settings: Settings, sessions: SessionFactory, redis: ArqRedis, client: httpx.AsyncClient
 ) -> None:
-    offline = create_app(settings.model_copy(update={"redis_url": NOBODY_LISTENS}))
+    offline = create_app(settings.model_copy(update={"redis_url": NOBODY_LISTENS}), clock=CLOCK)
     async with (
         offline.router.lifespan_context(offline),
         httpx.AsyncClient(
@@ -35,9 +36,9 @@ async def test_intake_succeeds_while_redis_is_down_and_the_relay_routes_it_later
 
     # Nothing is due before the retry delay; after it, the relay enqueues the job.
     async with unit_of_work(sessions) as session:
-        early = await outbox.relay(session, redis, now=datetime.now(UTC), retry_after=5)
+        early = await outbox.relay(session, redis, now=CLOCK(), retry_after=5)
     async with unit_of_work(sessions) as session:
-        later = datetime.now(UTC) + timedelta(seconds=settings.outbox_retry_after_seconds + 1)
+        later = CLOCK() + timedelta(seconds=settings.outbox_retry_after_seconds + 1)
         relayed = await outbox.relay(session, redis, now=later, retry_after=5)
     assert (early, relayed) == (0, 1)
 
@@ -60,7 +61,7 @@ async def test_a_relayed_job_that_is_still_queued_is_not_duplicated(
     assert await redis.zcard(ROUTING_QUEUE) == 1
 
     async with unit_of_work(sessions) as session:
-        later = datetime.now(UTC) + timedelta(seconds=60)
+        later = CLOCK() + timedelta(seconds=60)
         await outbox.relay(session, redis, now=later, retry_after=5)
 
     assert await redis.zcard(ROUTING_QUEUE) == 1
@@ -69,7 +70,7 @@ async def test_a_relayed_job_that_is_still_queued_is_not_duplicated(
 async def test_the_relay_backs_off_a_job_that_keeps_failing(
     sessions: SessionFactory, redis: ArqRedis
 ) -> None:
-    start = datetime.now(UTC)
+    start = CLOCK()
     async with unit_of_work(sessions) as session:
         message = await outbox.add(session, RouteCase(case_id=0), now=start, retry_after=5)
     gaps = []
@@ -92,7 +93,7 @@ async def test_a_job_still_waiting_in_the_queue_is_checked_again_soon_without_ba
     # A long queue is not a failure: the relay keeps looking every retry_after, so when the
     # job is lost after all (Redis flushed) it is sent again within seconds, not minutes.
     await client.post("/v1/complaints", json=complaint())  # queued, no worker takes it
-    moment = datetime.now(UTC)
+    moment = CLOCK()
     for _ in range(3):
         moment += timedelta(seconds=5)
         async with unit_of_work(sessions) as session:

@@ -10,6 +10,7 @@ from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import CaseEvent, Deadline, OutboxMessage, StaffMember
 from complaints.settings import Settings
 from routing_worker.jobs import route_case
+from tests.clock import CLOCK
 from tests.factories import complaint, run_routing_worker
 
 
@@ -141,7 +142,7 @@ async def test_running_the_job_twice_routes_once(
         assert message.processed_at is not None
         case_id = message.payload["case_id"]
 
-    ctx = {"settings": settings, "redis": redis}
+    ctx = {"settings": settings, "redis": redis, "clock": CLOCK}
     from routing_worker.jobs import shutdown, startup
 
     await startup(ctx)

@@ -3,7 +3,7 @@
 import asyncio
 import dataclasses
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -18,6 +18,7 @@ from complaints.domain.rulebook import Rulebook
 from complaints.domain.vocabulary import BreachAction, DeadlineKind, DeadlineState
 from complaints.settings import Settings
 from sla_worker.jobs import holding_reply, notify_manager
+from tests.clock import CLOCK
 from tests.factories import complaint, run_routing_worker
 
 NOTICES = ("notify_manager", "holding_reply")
@@ -58,9 +59,9 @@ async def outbox_jobs(sessions: SessionFactory) -> Counter[str]:
 async def test_each_clock_sets_off_its_own_actions_in_order(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, rulebook: Rulebook
 ) -> None:
-    await open_cases(client, settings, received=datetime.now(UTC) - timedelta(hours=1), count=1)
+    await open_cases(client, settings, received=CLOCK() - timedelta(hours=1), count=1)
 
-    result = await sweep(sessions, rulebook, now=datetime.now(UTC) + timedelta(days=400))
+    result = await sweep(sessions, rulebook, now=CLOCK() + timedelta(days=400))
 
     after_breach = [(e.kind, e.data.get("deadline")) for e in await events(sessions) if e.actor == "sla"]
     assert after_breach == [
@@ -90,7 +91,7 @@ async def test_each_clock_sets_off_its_own_actions_in_order(
 async def test_raising_severity_re_plans_the_clocks_still_running(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, rulebook: Rulebook
 ) -> None:
-    received = datetime.now(UTC) - timedelta(hours=1)
+    received = CLOCK() - timedelta(hours=1)
     await open_cases(client, settings, received=received, count=1)
     strict = dataclasses.replace(
         rulebook, breach_actions={DeadlineKind.FIRST_RESPONSE: (BreachAction.RAISE_SEVERITY,)}
@@ -114,13 +115,13 @@ async def test_raising_severity_re_plans_the_clocks_still_running(
 async def test_a_case_at_the_top_keeps_its_severity_and_level(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, rulebook: Rulebook
 ) -> None:
-    await open_cases(client, settings, received=datetime.now(UTC) - timedelta(hours=1), count=1)
+    await open_cases(client, settings, received=CLOCK() - timedelta(hours=1), count=1)
     async with unit_of_work(sessions) as session:
         case = await session.scalar(select(Case))
         assert case is not None
         case.severity, case.escalation_level = "major", "leadership"
 
-    await sweep(sessions, rulebook, now=datetime.now(UTC) + timedelta(days=400))
+    await sweep(sessions, rulebook, now=CLOCK() + timedelta(days=400))
 
     kinds = Counter(e.kind for e in await events(sessions) if e.actor == "sla")
     assert kinds == {"deadline_breached": 3, "manager_notified": 3, "holding_reply_queued": 2}
@@ -133,9 +134,9 @@ async def test_breach_notices_finish_their_outbox_rows_once(
     rulebook: Rulebook,
     redis: ArqRedis,
 ) -> None:
-    await open_cases(client, settings, received=datetime.now(UTC) - timedelta(hours=1), count=1)
-    await sweep(sessions, rulebook, now=datetime.now(UTC) + timedelta(days=400))
-    context = {"sessions": sessions, "settings": settings, "redis": redis}
+    await open_cases(client, settings, received=CLOCK() - timedelta(hours=1), count=1)
+    await sweep(sessions, rulebook, now=CLOCK() + timedelta(days=400))
+    context = {"sessions": sessions, "settings": settings, "redis": redis, "clock": CLOCK}
     async with sessions() as session:
         queued = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.job.in_(NOTICES))))
 
@@ -160,7 +161,7 @@ class Crash(Exception):
 async def test_several_sweepers_that_crash_and_restart_record_everything_exactly_once(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, rulebook: Rulebook
 ) -> None:
-    start = datetime.now(UTC) - timedelta(minutes=1)
+    start = CLOCK() - timedelta(minutes=1)
     await open_cases(client, settings, received=start, count=12)
 
     async def sweeper(number: int, now: datetime) -> None:

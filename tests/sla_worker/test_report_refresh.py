@@ -13,6 +13,7 @@ from complaints.settings import Settings
 from sla_worker.jobs import shutdown, startup
 from sla_worker.reports import refresh_reports
 from sla_worker.settings import worker_settings
+from tests.clock import CLOCK
 from tests.intake_api.handling import routed
 
 
@@ -29,6 +30,7 @@ async def test_a_snapshot_is_taken_when_none_exists_and_then_only_when_stale(
     ctx: dict[str, object] = {
         "settings": settings.model_copy(update={"reports_refresh_seconds": 3600}),
         "redis": redis,
+        "clock": CLOCK,
     }
     await startup(ctx)
     try:

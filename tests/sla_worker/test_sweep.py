@@ -1,9 +1,10 @@
 """Warnings and breaches are recorded once, even with two sweepers; a breach escalates."""
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from complaints.configuration.rulebook import load_rulebook
@@ -11,13 +12,14 @@ from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import Case, CaseEvent, Deadline
 from complaints.deadlines.sweep import SweepResult, sweep_once
 from complaints.settings import Settings
+from tests.clock import CLOCK
 from tests.factories import complaint, run_routing_worker
 
 
 async def open_routed(
     client: httpx.AsyncClient, settings: Settings, *, hours_ago: float, count: int = 1
 ) -> list[str]:
-    received = (datetime.now(UTC) - timedelta(hours=hours_ago)).isoformat()
+    received = (CLOCK() - timedelta(hours=hours_ago)).isoformat()
     numbers = [
         (
             await client.post(
@@ -33,7 +35,7 @@ async def open_routed(
 async def sweep(sessions: SessionFactory, settings: Settings, *, now: datetime | None = None) -> SweepResult:
     async with unit_of_work(sessions) as session:
         rulebook = await load_rulebook(session, zone=settings.zone)
-        return await sweep_once(session, now=now or datetime.now(UTC), batch=1000, rulebook=rulebook)
+        return await sweep_once(session, now=now or CLOCK(), batch=1000, rulebook=rulebook)
 
 
 async def events(sessions: SessionFactory, kind: str) -> list[CaseEvent]:
@@ -59,6 +61,7 @@ async def test_a_first_response_past_half_its_time_is_warned_once(
     assert clock.next_check_at == clock.warn_at[1]
 
 
+@pytest.mark.calendar
 async def test_a_breach_is_recorded_once_and_escalates_to_the_unit_manager(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory
 ) -> None:
@@ -83,7 +86,7 @@ async def test_further_breaches_climb_the_ladder_and_stop_at_the_top(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory
 ) -> None:
     await open_routed(client, settings, hours_ago=1)
-    far_future = datetime.now(UTC) + timedelta(days=400)
+    far_future = CLOCK() + timedelta(days=400)
 
     await sweep(sessions, settings, now=far_future)  # all three clocks breach at once
 

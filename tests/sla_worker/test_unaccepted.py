@@ -1,6 +1,6 @@
 """The SLA worker's unaccepted-case sweep, as arq runs it."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 from arq import ArqRedis
@@ -12,6 +12,7 @@ from complaints.settings import Settings
 from sla_worker.jobs import shutdown, startup
 from sla_worker.settings import worker_settings
 from sla_worker.unaccepted import escalate_unaccepted
+from tests.clock import CLOCK
 from tests.intake_api.handling import events, routed
 
 
@@ -28,13 +29,12 @@ async def test_the_job_escalates_cases_waiting_longer_than_the_configured_minute
     fresh = await routed(client, settings, external_ref="CALL-0002")
     async with unit_of_work(sessions) as session:
         await session.execute(
-            update(Case)
-            .where(Case.case_number == waiting)
-            .values(assigned_at=datetime.now(UTC) - timedelta(minutes=7))
+            update(Case).where(Case.case_number == waiting).values(assigned_at=CLOCK() - timedelta(minutes=7))
         )
     ctx: dict[str, object] = {
         "settings": settings.model_copy(update={"unaccepted_escalation_minutes": (5, 10)}),
         "redis": redis,
+        "clock": CLOCK,
     }
     await startup(ctx)
     try:

@@ -4,7 +4,7 @@ import base64
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TypeVarTuple
 
 from sqlalchemy import Select, exists, func, or_, select
@@ -92,16 +92,15 @@ async def find_case(
 
 
 async def case_view(
-    session: AsyncSession, *, case: Case, principal: Principal, purpose: str = "getComplaint"
+    session: AsyncSession, *, case: Case, principal: Principal, now: datetime, purpose: str = "getComplaint"
 ) -> CaseView:
     """The case as `principal` may see it; showing its personal data unmasked is recorded."""
     deadlines = (
         await session.scalars(select(Deadline).where(Deadline.case_id == case.id).order_by(Deadline.due_at))
     ).all()
     reveal = principal.may(Permission.PII_READ)
-    view = render(case, deadlines, reveal_pii=reveal)
+    view = render(case, deadlines, reveal_pii=reveal, now=now)
     if reveal:
-        now = datetime.now(UTC)
         await pii_reads.record(session, principal=principal, cases=[case], purpose=purpose, now=now)
     merged_in = await session.scalars(
         select(Case.case_number).where(Case.merged_into == case.case_number).order_by(Case.id)
@@ -144,9 +143,7 @@ def deadline_view(deadline: Deadline, *, now: datetime) -> DeadlineView:
     )
 
 
-def render(
-    case: Case, deadlines: Sequence[Deadline], *, reveal_pii: bool, now: datetime | None = None
-) -> CaseView:
+def render(case: Case, deadlines: Sequence[Deadline], *, reveal_pii: bool, now: datetime) -> CaseView:
     def shown(value: str | None, mask: "masking.Masker") -> str | None:
         if value is None or reveal_pii:
             return value
@@ -179,7 +176,7 @@ def render(
         if case.routing_rule
         else None,
         upstream=Upstream(ref=case.upstream_ref, due_at=case.upstream_due_at) if case.upstream_ref else None,
-        deadlines=[deadline_view(deadline, now=now or datetime.now(UTC)) for deadline in deadlines],
+        deadlines=[deadline_view(deadline, now=now) for deadline in deadlines],
         related=[case.merged_into] if case.merged_into else [],
         handling=HandlingView(
             first_receiver=case.first_receiver,
@@ -289,7 +286,7 @@ async def list_cases(
         ):
             deadlines[deadline.case_id].append(deadline)
     reveal = principal.may(Permission.PII_READ)
-    items = [render(case, deadlines[case.id], reveal_pii=reveal) for case in page]
+    items = [render(case, deadlines[case.id], reveal_pii=reveal, now=now) for case in page]
     if reveal:
         await pii_reads.record(session, principal=principal, cases=page, purpose="listComplaints", now=now)
     await _add_links(session, items, [case.id for case in page])

@@ -60,7 +60,7 @@ async def file_complaint(
     if filer is not None and data.external_ref is not None:
         existing = await find_by_external_ref(session, principal=filer, external_ref=data.external_ref)
         if existing is not None:
-            view = await cases.case_view(session, case=existing, principal=filer)
+            view = await cases.case_view(session, case=existing, principal=filer, now=now)
             body = view.model_dump(mode="json")
             return await _answer(session, filer, idempotency_key, request_hash, existing.id, 200, body)
     attachment_rules.check(files, intake.limits)
@@ -76,7 +76,9 @@ async def file_complaint(
         actor=actor,
     )
     saved = await attachments.save(session, case_id=opened.case.id, files=files, store=intake.store, now=now)
-    view = cases.render(opened.case, [], reveal_pii=filer is not None and filer.may(Permission.PII_READ))
+    view = cases.render(
+        opened.case, [], reveal_pii=filer is not None and filer.may(Permission.PII_READ), now=now
+    )
     view.attachments = [
         AttachmentView(filename=a.filename, content_type=a.content_type, size_bytes=a.size_bytes, url=a.url)
         for a in saved

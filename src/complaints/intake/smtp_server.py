@@ -10,7 +10,6 @@ authentication and no TLS of its own: bind it to an address only the relay can r
 import asyncio
 import logging
 import signal
-from datetime import UTC, datetime
 from typing import Any
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -23,6 +22,7 @@ from complaints.intake import inbound
 from complaints.intake.email import receive_email
 from complaints.intake.inbound import ChannelIntake
 from complaints.jobs import queue
+from complaints.now import Now, system_now
 from complaints.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,16 @@ log = logging.getLogger(__name__)
 class IntakeHandler:
     """aiosmtpd's handler: DATA → e-mail intake."""
 
-    def __init__(self, *, sessions: SessionFactory, intake: ChannelIntake, redis_url: str | None) -> None:
+    def __init__(
+        self,
+        *,
+        sessions: SessionFactory,
+        intake: ChannelIntake,
+        redis_url: str | None,
+        clock: Now = system_now,
+    ) -> None:
         self.sessions = sessions
+        self.clock = clock
         self.intake = intake
         self.redis_url = redis_url
         self._redis: ArqRedis | None = None
@@ -48,7 +56,7 @@ class IntakeHandler:
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content: Any = envelope.original_content or envelope.content
         raw = content if isinstance(content, bytes) else str(content).encode("utf-8", "surrogateescape")
-        now = datetime.now(UTC)
+        now = self.clock()
 
         async def handle(db: AsyncSession) -> inbound.Received:
             return await receive_email(db, raw=raw, intake=self.intake, now=now)

@@ -69,7 +69,9 @@ async def export(
     """Every case of the person, unmasked, with events, attachments and messages sent to them."""
     records = []
     for case in await matching_cases(session, subject=subject, hasher=hasher):
-        view = await case_reads.case_view(session, case=case, principal=principal, purpose=EXPORT_PURPOSE)
+        view = await case_reads.case_view(
+            session, case=case, principal=principal, now=now, purpose=EXPORT_PURPOSE
+        )
         history = await case_reads.list_events(session, case=case)
         files = await session.scalars(
             select(Attachment).where(Attachment.case_id == case.id).order_by(Attachment.id)

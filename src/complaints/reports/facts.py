@@ -40,11 +40,13 @@ COUNTS = (
 
 
 async def refresh(session: AsyncSession, *, now: datetime, timezone: ZoneInfo) -> int:
-    """Rebuild the snapshot, with receipt days in `timezone`; returns its number of rows.
+    """Rebuild the snapshot as at `now`, with receipt days in `timezone`; returns its number of rows.
     Two refreshes at once take turns."""
     started = time.perf_counter()
     await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('report_case_facts'))"))
     await session.execute(select(func.set_config("app.timezone", timezone.key, True)))
+    # An open case past its resolution due time counts as late at `now`, not the database's now().
+    await session.execute(select(func.set_config("app.now", now.isoformat(), True)))
     await session.execute(text("REFRESH MATERIALIZED VIEW CONCURRENTLY report_case_facts"))
     # Fresh statistics, or the planner keeps the row counts of the snapshot before.
     await session.execute(text("ANALYZE report_case_facts"))

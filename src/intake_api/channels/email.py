@@ -1,7 +1,5 @@
 """POST /v1/channels/email: one raw RFC 5322 message from the mail gateway, HMAC-signed."""
 
-from datetime import UTC, datetime
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +11,7 @@ from intake_api.channels import results
 from intake_api.channels.deps import ChannelIntakeDep
 from intake_api.channels.results import RESPONSES
 from intake_api.channels.signature import HEADER, signed_body
-from intake_api.dependencies import ERROR_RESPONSES, QueueDep, SettingsDep
+from intake_api.dependencies import ERROR_RESPONSES, QueueDep, SettingsDep, now_of
 
 router = APIRouter(prefix="/v1/channels", tags=["channels"], responses=ERROR_RESPONSES)
 
@@ -61,7 +59,7 @@ async def receive_email_webhook(
     References naming a message we stored), or an auto-reply/bounce ignored (202)."""
     raw = await signed_body(request, settings.channels.email_webhook_secret, name="email")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    now = datetime.now(UTC)
+    now = now_of(request)
 
     async def handle(session: AsyncSession) -> inbound.Received:
         if content_type != RFC822:

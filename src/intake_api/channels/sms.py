@@ -1,7 +1,6 @@
 """POST /v1/channels/sms: an SMS gateway's inbound webhook (JSON or form), HMAC-signed."""
 
 import json
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -18,7 +17,7 @@ from intake_api.channels import results
 from intake_api.channels.deps import ChannelIntakeDep, RulebooksDep
 from intake_api.channels.results import RESPONSES
 from intake_api.channels.signature import HEADER, signed_body
-from intake_api.dependencies import ERROR_RESPONSES, QueueDep, SettingsDep
+from intake_api.dependencies import ERROR_RESPONSES, QueueDep, SettingsDep, now_of
 
 router = APIRouter(prefix="/v1/channels", tags=["channels"], responses=ERROR_RESPONSES)
 
@@ -87,7 +86,7 @@ async def receive_sms_webhook(
     case. Parts of a long message (same `reference`) wait until all are in (202)."""
     raw = await signed_body(request, settings.channels.sms_webhook_secret, name="sms")
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    now = datetime.now(UTC)
+    now = now_of(request)
 
     async def handle(session: AsyncSession) -> inbound.Received:
         message = parse(raw, content_type)

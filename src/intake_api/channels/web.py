@@ -9,7 +9,6 @@ import hmac
 import logging
 import mimetypes
 import time
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -34,7 +33,7 @@ from intake_api.body_limit import BodyTooLarge
 from intake_api.channels.csrf import COOKIE, FIELD, CsrfTokens, receipt_signature
 from intake_api.channels.deps import ChannelIntakeDep, RulebooksDep
 from intake_api.channels.pages import error_page, local_time, render
-from intake_api.dependencies import QueueDep, SettingsDep
+from intake_api.dependencies import QueueDep, SettingsDep, now_of
 from intake_api.rate_limit import client_address, limiter_of
 
 log = logging.getLogger(__name__)
@@ -222,7 +221,7 @@ async def submit_complaint(
         # answer with the form's own page, not a problem document.
         async with unit_of_work(request.app.state.sessions, redis) as session:
             filed = await file_complaint(
-                session, data=data, files=files, intake=intake, now=datetime.now(UTC), filer=None, actor="web"
+                session, data=data, files=files, intake=intake, now=now_of(request), filer=None, actor="web"
             )
     except (DBAPIError, OSError) as error:
         log.warning("web form: could not store a complaint: %s", type(error).__name__)

@@ -8,7 +8,7 @@ are as old as its `as_of`.
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -22,6 +22,7 @@ from complaints.reports import queries as reports
 from complaints.schemas.reports import Dimension
 from intake_api.console import charts, desk
 from intake_api.console.i18n import Words, language
+from intake_api.dependencies import now_of
 
 router = APIRouter(prefix="/console")
 
@@ -121,7 +122,7 @@ async def dashboard(request: Request, days: Annotated[int, Query(ge=7, le=90)] =
             return desk.to_login(request)
         settings = desk.settings_of(request)
         words = Words(language(request))
-        today = datetime.now(UTC).astimezone(settings.zone).date()
+        today = now_of(request).astimezone(settings.zone).date()
         grain = Grain.DAY if days <= 31 else Grain.WEEK
         scope = await reports.scope_for(
             here.db,

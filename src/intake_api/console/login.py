@@ -7,7 +7,6 @@ person's password from one place is slow, and one person cannot lock out everybo
 
 import logging
 import time
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -17,6 +16,7 @@ from complaints.jobs.unit_of_work import unit_of_work
 from complaints.security import staff as staff_accounts
 from intake_api.channels.web import web_secret
 from intake_api.console import desk, i18n, session
+from intake_api.dependencies import now_of
 from intake_api.rate_limit import client_address, digest, limiter_of
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ async def login(
         limited.headers["Retry-After"] = str(wait)
         return limited
     async with unit_of_work(request.app.state.sessions, None) as db:  # a rehashed password is kept
-        good = await staff_accounts.verify(db, staff_id=staff_id, password=password, now=datetime.now(UTC))
+        good = await staff_accounts.verify(db, staff_id=staff_id, password=password, now=now_of(request))
     if not good:
         log.info("console: failed sign-in")
         return _login_page(request, target=target, error="bad_login", code=401)

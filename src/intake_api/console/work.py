@@ -6,7 +6,7 @@ person may not see is answered exactly like a missing one.
 """
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -21,6 +21,7 @@ from complaints.handling.actions import SPECS
 from complaints.handling.work_queue import Tab, work_queue
 from complaints.schemas.actions import ActionBody
 from intake_api.console import desk, forms
+from intake_api.dependencies import now_of
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ async def queue_page(
             unit_code=person.unit_code,
             page=page,
             size=PAGE_SIZE,
-            now=datetime.now(UTC),
+            now=now_of(request),
         )
         return desk.page(request, "queue.html", staff=here.staff, tab=tab, tabs=list(Tab), queue=found)
 
@@ -66,7 +67,9 @@ async def _case_page(
         case = await cases.find_case(here.db, case_number=case_number, principal=here.staff.principal)
     except NotFound:
         return desk.page(request, "not_found.html", staff=here.staff, code=404)
-    view = await cases.case_view(here.db, case=case, principal=here.staff.principal, purpose="console")
+    view = await cases.case_view(
+        here.db, case=case, principal=here.staff.principal, now=now_of(request), purpose="console"
+    )
     trail = await cases.list_events(here.db, case=case)
     return desk.page(
         request,
@@ -99,7 +102,7 @@ def _status_of(error: ComplaintsError) -> int:
 
 
 async def _perform(
-    db: AsyncSession, here: desk.Desk, *, case_number: str, action: Action, body: ActionBody
+    db: AsyncSession, here: desk.Desk, *, case_number: str, action: Action, body: ActionBody, now: datetime
 ) -> None:
     assert here.staff is not None
     await actions.perform(
@@ -109,7 +112,7 @@ async def _perform(
         body=body,
         principal=here.staff.principal,
         rulebook=here.staff.rulebook,
-        now=datetime.now(UTC),
+        now=now,
     )
 
 
@@ -131,7 +134,9 @@ async def act_on_case(request: Request, case_number: str, action: str) -> Respon
             body = forms.parse(chosen, form, actor=staff_id, zone=zone)
             # A savepoint: an action a rule refuses leaves nothing behind in the page's unit of work.
             async with here.db.begin_nested():
-                await _perform(here.db, here, case_number=case_number, action=chosen, body=body)
+                await _perform(
+                    here.db, here, case_number=case_number, action=chosen, body=body, now=now_of(request)
+                )
         except NotFound:
             return desk.page(request, "not_found.html", staff=here.staff, code=404)
         except ComplaintsError as error:

@@ -8,7 +8,7 @@ are serialised: each locks the case row until it commits.
 
 import inspect
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -23,7 +23,7 @@ from complaints.schemas.complaint import CaseView
 from complaints.schemas.keys import Permission
 from complaints.security.api_keys import Principal
 from intake_api.channels.deps import RulebooksDep
-from intake_api.dependencies import ERROR_RESPONSES, SessionDep, require
+from intake_api.dependencies import ERROR_RESPONSES, NowDep, SessionDep, require
 
 router = APIRouter(prefix="/v1/complaints", tags=["case handling"], responses=ERROR_RESPONSES)
 
@@ -51,6 +51,7 @@ async def act(
     body: ActionBody,
     principal: Principal,
     rulebook: Rulebook,
+    now: datetime,
 ) -> CaseView:
     case = await actions.perform(
         session,
@@ -59,9 +60,9 @@ async def act(
         body=body,
         principal=principal,
         rulebook=rulebook,
-        now=datetime.now(UTC),
+        now=now,
     )
-    return await cases.case_view(session, case=case, principal=principal)
+    return await cases.case_view(session, case=case, principal=principal, now=now)
 
 
 def _endpoint(spec: actions.ActionSpec) -> Callable[..., Awaitable[CaseView]]:
@@ -73,6 +74,7 @@ def _endpoint(spec: actions.ActionSpec) -> Callable[..., Awaitable[CaseView]]:
         session: AsyncSession,
         principal: Principal,
         rulebook: Rulebook,
+        now: datetime,
         body: ActionBody | None = None,
     ) -> CaseView:
         return await act(
@@ -82,6 +84,7 @@ def _endpoint(spec: actions.ActionSpec) -> Callable[..., Awaitable[CaseView]]:
             body=body or spec.body(),
             principal=principal,
             rulebook=rulebook,
+            now=now,
         )
 
     body = (
@@ -96,6 +99,7 @@ def _endpoint(spec: actions.ActionSpec) -> Callable[..., Awaitable[CaseView]]:
             inspect.Parameter("session", keyword, annotation=SessionDep),
             inspect.Parameter("principal", keyword, annotation=HandleKey),
             inspect.Parameter("rulebook", keyword, annotation=RulebookDep),
+            inspect.Parameter("now", keyword, annotation=NowDep),
             body,
         ],
         return_annotation=CaseView,

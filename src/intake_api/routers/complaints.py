@@ -1,6 +1,5 @@
 """/v1/complaints: intake from the hotline, partners and staff; reading cases back."""
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
@@ -15,7 +14,7 @@ from complaints.schemas.keys import Permission
 from complaints.schemas.moments import Moment
 from complaints.security.api_keys import Principal
 from intake_api.channels.deps import ChannelIntakeDep
-from intake_api.dependencies import ERROR_RESPONSES, SessionDep, SettingsDep, require
+from intake_api.dependencies import ERROR_RESPONSES, NowDep, SessionDep, SettingsDep, require
 
 router = APIRouter(prefix="/v1/complaints", tags=["complaints"], responses=ERROR_RESPONSES)
 
@@ -39,6 +38,7 @@ async def create_complaint(
     session: SessionDep,
     settings: SettingsDep,
     intake: ChannelIntakeDep,
+    now: NowDep,
     principal: Annotated[Principal, Depends(require(Permission.INTAKE))],
     idempotency_key: Annotated[
         str | None,
@@ -54,7 +54,7 @@ async def create_complaint(
         data=data,
         files=attachments.incoming(data.attachments),
         intake=intake,
-        now=datetime.now(UTC),
+        now=now,
         filer=principal,
         idempotency_key=idempotency_key,
     )
@@ -68,6 +68,7 @@ async def create_complaint(
 async def list_complaints(
     session: SessionDep,
     settings: SettingsDep,
+    now: NowDep,
     principal: Annotated[Principal, Depends(require(Permission.READ))],
     status: Status | None = None,
     unit: Annotated[str | None, Query(max_length=32)] = None,
@@ -113,7 +114,7 @@ async def list_complaints(
         ),
         cursor=cursor,
         limit=min(limit, settings.max_page_size),
-        now=datetime.now(UTC),
+        now=now,
     )
 
 
@@ -121,10 +122,11 @@ async def list_complaints(
 async def get_complaint(
     case_number: str,
     session: SessionDep,
+    now: NowDep,
     principal: Annotated[Principal, Depends(require(Permission.READ))],
 ) -> CaseView:
     case = await cases.find_case(session, case_number=case_number, principal=principal)
-    return await cases.case_view(session, case=case, principal=principal)
+    return await cases.case_view(session, case=case, principal=principal, now=now)
 
 
 @router.get("/{case_number}/events", response_model=EventList, operation_id="listComplaintEvents")

@@ -3,7 +3,6 @@
 Identifiers travel in the body, never in the URL (URLs end up in logs and proxies).
 """
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -13,7 +12,7 @@ from complaints.privacy import data_subjects
 from complaints.schemas.keys import Permission
 from complaints.schemas.personal_data import Correction, Erasure, Subject, SubjectExport, SubjectOutcome
 from complaints.security.api_keys import Principal
-from intake_api.dependencies import ERROR_RESPONSES, SessionDep, require
+from intake_api.dependencies import ERROR_RESPONSES, NowDep, SessionDep, require
 
 router = APIRouter(prefix="/v1/admin/data-subjects", tags=["administration"], responses=ERROR_RESPONSES)
 
@@ -31,12 +30,11 @@ async def export_data_subject(
     subject: Subject,
     session: SessionDep,
     hasher: HasherDep,
+    now: NowDep,
     principal: Annotated[Principal, Depends(require(Permission.ADMIN, Permission.PII_READ, unbound=True))],
 ) -> SubjectExport:
     """Everything about a person (every case matching any identifier), unmasked; the read is recorded."""
-    return await data_subjects.export(
-        session, subject=subject, hasher=hasher, principal=principal, now=datetime.now(UTC)
-    )
+    return await data_subjects.export(session, subject=subject, hasher=hasher, principal=principal, now=now)
 
 
 @router.post("/correct", response_model=SubjectOutcome, operation_id="correctDataSubject")
@@ -44,11 +42,12 @@ async def correct_data_subject(
     correction: Correction,
     session: SessionDep,
     hasher: HasherDep,
+    now: NowDep,
     principal: Annotated[Principal, Depends(require(Permission.ADMIN, unbound=True))],
 ) -> SubjectOutcome:
     """Correct a person's data on every one of their cases (an event records which fields)."""
     return await data_subjects.correct(
-        session, correction=correction, hasher=hasher, actor=principal.name, now=datetime.now(UTC)
+        session, correction=correction, hasher=hasher, actor=principal.name, now=now
     )
 
 
@@ -57,9 +56,10 @@ async def erase_data_subject(
     erasure: Erasure,
     session: SessionDep,
     hasher: HasherDep,
+    now: NowDep,
     principal: Annotated[Principal, Depends(require(Permission.ADMIN, unbound=True))],
 ) -> SubjectOutcome:
     """Anonymise a person's cases: their data and free text go, what statistics count stays."""
     return await data_subjects.erase(
-        session, subject=erasure.subject, hasher=hasher, actor=principal.name, now=datetime.now(UTC)
+        session, subject=erasure.subject, hasher=hasher, actor=principal.name, now=now
     )

@@ -1,6 +1,5 @@
 """`/v1/reports/regulator/{period}`: the statistics coded with JR/T 0169-2018, as CSV or XLSX."""
 
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -12,7 +11,7 @@ from complaints.reports import regulator_files
 from complaints.reports.regulator_export import regulator_statistics
 from complaints.schemas.keys import Permission
 from complaints.security.api_keys import Principal
-from intake_api.dependencies import ERROR_RESPONSES, SessionDep, SettingsDep, require
+from intake_api.dependencies import ERROR_RESPONSES, NowDep, SessionDep, SettingsDep, require
 
 router = APIRouter(prefix="/v1/reports/regulator", tags=["reports"], responses=ERROR_RESPONSES)
 
@@ -67,6 +66,7 @@ EXPORTED = {
 async def export_regulator_statistics(
     session: SessionDep,
     settings: SettingsDep,
+    now: NowDep,
     principal: Annotated[Principal, Depends(require(Permission.REPORTS))],
     period: Annotated[
         str,
@@ -85,7 +85,7 @@ async def export_regulator_statistics(
         principal=principal,
         mapping=mapping,
         timezone=settings.zone,
-        now=datetime.now(UTC),
+        now=now,
     )
     name = "-".join(part for part in ("jrt0169", period, principal.unit_code) if part)
     return Response(

@@ -1,7 +1,7 @@
 """`/v1/reports/...`: the measures over a window of receipt dates (docs/measures.md)."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -28,7 +28,7 @@ from complaints.schemas.reports import (
 )
 from complaints.security.api_keys import Principal
 from complaints.settings import Settings
-from intake_api.dependencies import ERROR_RESPONSES, SessionDep, SettingsDep, require
+from intake_api.dependencies import ERROR_RESPONSES, NowDep, SessionDep, SettingsDep, require
 
 router = APIRouter(prefix="/v1/reports", tags=["reports"], responses=ERROR_RESPONSES)
 
@@ -47,6 +47,7 @@ class _Query:
 
 async def _query(
     settings: SettingsDep,
+    now: NowDep,
     first: Annotated[
         Day | None, Query(alias="from", description="First receipt date; default: the 1st of this month.")
     ] = None,
@@ -61,7 +62,7 @@ async def _query(
     unit: Code = None,
     branch: Code = None,
 ) -> _Query:
-    today = datetime.now(settings.zone).date()
+    today = now.astimezone(settings.zone).date()
     last = last or today
     first = first or min(last, today).replace(day=1)
     if first > today:
@@ -199,8 +200,6 @@ async def report_clusters(
     summary="Every clock past due and not met, most overdue first (live, not a snapshot)",
 )
 async def report_overdue(
-    session: SessionDep, principal: Reader, page: PageNumber = 1, page_size: PageSize = 50
+    session: SessionDep, now: NowDep, principal: Reader, page: PageNumber = 1, page_size: PageSize = 50
 ) -> Overdue:
-    return await reports.overdue(
-        session, principal=principal, now=datetime.now(UTC), number=page, size=page_size
-    )
+    return await reports.overdue(session, principal=principal, now=now, number=page, size=page_size)

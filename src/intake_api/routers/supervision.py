@@ -1,7 +1,6 @@
 """Supervisors' bulk views. Included before the complaints router, so that `/v1/complaints/counts`
 is not taken for a case number."""
 
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -14,7 +13,7 @@ from complaints.schemas.keys import Permission
 from complaints.schemas.moments import Moment
 from complaints.schemas.supervision import CaseCounts
 from complaints.security.api_keys import Principal
-from intake_api.dependencies import ERROR_RESPONSES, SessionDep, require
+from intake_api.dependencies import ERROR_RESPONSES, NowDep, SessionDep, require
 
 router = APIRouter(prefix="/v1/complaints", tags=["complaints"], responses=ERROR_RESPONSES)
 
@@ -28,6 +27,7 @@ router = APIRouter(prefix="/v1/complaints", tags=["complaints"], responses=ERROR
 )
 async def count_complaints(
     session: SessionDep,
+    now: NowDep,
     principal: Annotated[Principal, Depends(require(Permission.READ))],
     unit: Annotated[str | None, Query(max_length=32)] = None,
     assignee: Annotated[str | None, Query(max_length=32, description="The handler's staff id")] = None,
@@ -52,5 +52,5 @@ async def count_complaints(
             received_from=received_from,
             received_to=received_to,
         ),
-        now=datetime.now(UTC),
+        now=now,
     )

@@ -1,7 +1,7 @@
 """services/clocks.py with each unit: exact pauses, and pauses that survive re-planning."""
 
 import dataclasses
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -17,6 +17,7 @@ from complaints.domain.rulebook import Clock, Rulebook
 from complaints.domain.vocabulary import DeadlineKind, DeadlineState, Severity
 from complaints.domain.working_time import working_time_between
 from complaints.settings import Settings
+from tests.clock import CLOCK
 from tests.factories import complaint, run_routing_worker
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -123,8 +124,8 @@ async def test_an_extension_and_a_new_severity_keep_the_paused_time(
 async def test_a_paused_clock_stays_paused_through_an_extension(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, rulebook: Rulebook
 ) -> None:
-    number = await received_on(client, settings, datetime.now(UTC) - timedelta(hours=1))
-    await on_case(sessions, number, "pause", now=datetime.now(UTC))
+    number = await received_on(client, settings, CLOCK() - timedelta(hours=1))
+    await on_case(sessions, number, "pause", now=CLOCK())
 
     extended = await on_case(
         sessions,
@@ -146,7 +147,7 @@ async def test_a_paused_clock_stays_paused_through_an_extension(
 async def test_promises_and_upstream_deadlines_keep_running_and_overdue_clocks_are_not_paused(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory
 ) -> None:
-    now = datetime.now(UTC)
+    now = CLOCK()
     number = await received_on(client, settings, now - timedelta(hours=30))  # first response overdue
     await on_case(
         sessions,

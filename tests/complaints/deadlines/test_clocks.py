@@ -1,6 +1,6 @@
 """A case's clocks through pause, resume, meeting, extension and a change of severity."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 import pytest
@@ -13,6 +13,7 @@ from complaints.deadlines import clocks
 from complaints.domain.deadlines import Period, PeriodUnit
 from complaints.domain.vocabulary import DeadlineKind, DeadlineState, Severity
 from complaints.settings import Settings
+from tests.clock import CLOCK
 from tests.factories import complaint, run_routing_worker
 
 
@@ -51,7 +52,7 @@ async def test_a_pause_stops_the_clocks_and_resuming_moves_them_by_the_pause(
     routed_case: str, sessions: SessionFactory, settings: Settings
 ) -> None:
     before = await load(sessions, routed_case)
-    paused_at = datetime.now(UTC)
+    paused_at = CLOCK()
 
     await act(sessions, routed_case, settings, "pause", now=paused_at)
     paused = await load(sessions, routed_case)
@@ -75,9 +76,7 @@ async def test_a_pause_stops_the_clocks_and_resuming_moves_them_by_the_pause(
 async def test_meeting_a_clock_takes_it_off_the_sweep(
     routed_case: str, sessions: SessionFactory, settings: Settings
 ) -> None:
-    await act(
-        sessions, routed_case, settings, "meet", kinds=[DeadlineKind.FIRST_RESPONSE], now=datetime.now(UTC)
-    )
+    await act(sessions, routed_case, settings, "meet", kinds=[DeadlineKind.FIRST_RESPONSE], now=CLOCK())
 
     after = await load(sessions, routed_case)
     assert after[DeadlineKind.FIRST_RESPONSE][0] == DeadlineState.MET

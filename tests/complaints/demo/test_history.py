@@ -1,8 +1,6 @@
 """The demo bank's generated past: the promised mix, loadable twice, one seed one history,
 and the report facts count what was generated."""
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import func, select, text
 
@@ -13,10 +11,11 @@ from complaints.db.models import Case, CaseEvent, CaseLink, Deadline, report_cas
 from complaints.demo import history
 from complaints.domain.events import EventKind
 from complaints.settings import Settings
+from tests.clock import DEFAULT_DAY, start_of
 
 CASES = 500
 DAYS = 60
-NOW = datetime.now(UTC)
+NOW = start_of(DEFAULT_DAY)
 
 
 async def load(sessions: SessionFactory, settings: Settings, *, seed: int = 14) -> history.Tally:

@@ -11,6 +11,7 @@ from complaints.db.engine import SessionFactory
 from complaints.db.models import Attachment, Case, Notification
 from complaints.handling.attachment_store import LocalDirectoryStore
 from complaints.settings import Settings
+from tests.clock import CLOCK
 from tests.factories import ADMIN_KEY, auth, complaint, make_key, run_routing_worker
 from tests.intake_api.channels.helpers import rows, sent_sms
 
@@ -158,7 +159,7 @@ async def test_an_attachment_over_the_size_limit_is_refused(
     small = settings.model_copy(
         update={"attachments": settings.attachments.model_copy(update={"attachment_max_bytes": 10})}
     )
-    app = create_app(small)
+    app = create_app(small, clock=CLOCK)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import Case, CaseEvent, RejectedMessage, SmsPart
 from complaints.settings import Settings
+from tests.clock import CLOCK
 from tests.factories import run_routing_worker
 from tests.intake_api.channels.helpers import post_sms, rows, sent_sms
 
@@ -189,7 +190,7 @@ async def test_without_a_configured_secret_the_webhook_is_unavailable(
     unconfigured = settings.model_copy(
         update={"channels": settings.channels.model_copy(update={"sms_webhook_secret": None})}
     )
-    app = create_app(unconfigured)
+    app = create_app(unconfigured, clock=CLOCK)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client,

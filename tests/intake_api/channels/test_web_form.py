@@ -13,6 +13,7 @@ from complaints.db.models import Attachment, Case
 from complaints.settings import Settings
 from intake_api.app import create_app
 from intake_api.channels.csrf import COOKIE
+from tests.clock import CLOCK
 from tests.factories import run_routing_worker
 from tests.intake_api.channels.helpers import rows
 
@@ -28,7 +29,7 @@ FIELDS = {
 @pytest.fixture
 async def browser(settings: Settings, sessions: SessionFactory) -> AsyncIterator[httpx.AsyncClient]:
     """A cookie-keeping client without the API key: the public, as a browser is."""
-    app = create_app(settings)
+    app = create_app(settings, clock=CLOCK)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client,
@@ -151,7 +152,7 @@ async def test_too_many_submissions_from_one_address_are_slowed_down(
     limited = settings.model_copy(
         update={"channels": settings.channels.model_copy(update={"web_rate_limit": 2})}
     )
-    app = create_app(limited)
+    app = create_app(limited, clock=CLOCK)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as browser,
@@ -172,7 +173,7 @@ async def test_a_body_over_the_upload_limit_gets_a_polite_page(
     small = settings.model_copy(
         update={"channels": settings.channels.model_copy(update={"max_upload_bytes": 2000})}
     )
-    app = create_app(small)
+    app = create_app(small, clock=CLOCK)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as browser,

@@ -1,12 +1,12 @@
 """Signing in to the console the way a browser does: fetch the form, post it with its token."""
 
 import re
-from datetime import UTC, datetime
 
 import httpx
 
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.security import staff
+from tests.clock import CLOCK
 
 PASSWORD = "correct horse battery"
 
@@ -14,7 +14,7 @@ PASSWORD = "correct horse battery"
 async def give_password(sessions: SessionFactory, *staff_ids: str, password: str = PASSWORD) -> None:
     async with unit_of_work(sessions) as session:
         for staff_id in staff_ids:
-            await staff.set_password(session, staff_id=staff_id, password=password, now=datetime.now(UTC))
+            await staff.set_password(session, staff_id=staff_id, password=password, now=CLOCK())
 
 
 def token_in(page: httpx.Response) -> str:

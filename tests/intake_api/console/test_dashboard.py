@@ -1,7 +1,6 @@
 """The dashboard page: five charts from the report snapshot, for the whole bank and for a unit."""
 
 import re
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -9,13 +8,14 @@ import httpx
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.reports import facts as report_facts
 from complaints.settings import Settings
+from tests.clock import CLOCK
 from tests.intake_api.console.helpers import sign_in
 from tests.intake_api.handling import routed
 
 
 async def _refresh(sessions: SessionFactory) -> None:
     async with unit_of_work(sessions) as session:
-        await report_facts.refresh(session, now=datetime.now(UTC), timezone=ZoneInfo("Asia/Shanghai"))
+        await report_facts.refresh(session, now=CLOCK(), timezone=ZoneInfo("Asia/Shanghai"))
 
 
 def _charts(page: httpx.Response) -> list[str]:
