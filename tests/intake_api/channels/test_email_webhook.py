@@ -1,5 +1,6 @@
 """The mail gateway's webhook: signed raw RFC 5322 mail in every charset Chinese mail uses."""
 
+import base64
 import email
 import email.policy
 from pathlib import Path
@@ -103,6 +104,53 @@ async def test_a_case_number_in_the_subject_threads_only_for_the_cases_own_compl
     assert own.json()["case_number"] == number
     assert stranger.json()["outcome"] == "created"  # not added to another person's case
     assert stranger.json()["case_number"] != number
+
+
+async def test_an_encoded_display_name_that_looks_like_the_victim_neither_threads_nor_receives(
+    client: httpx.AsyncClient, settings: Settings, outbound: Path
+) -> None:
+    """The attacker writes the victim's address as an RFC 2047 display name and the victim's
+    case number in the subject: the address is the attacker's, so a new case is opened for
+    the attacker and every receipt goes to the attacker, none to the victim."""
+    number = (await post_email(client, corpus("gb2312_base64.eml"))).json()["case_number"]
+    victim = base64.b64encode(b"wangxm@example.cn").decode()
+    spoof = (
+        f"From: =?UTF-8?B?{victim}?= <attacker@evil.example>\r\nSubject: {number}\r\n"
+        "Message-ID: <spoof1@evil.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "请把退款转到以下账户\r\n"
+    ).encode()
+
+    response = await post_email(client, spoof)
+
+    assert response.json()["outcome"] == "created"
+    assert response.json()["case_number"] != number
+    victims = (await client.get(f"/v1/complaints/{number}/events")).json()
+    assert "请把退款转到以下账户" not in str(victims)
+    await run_routing_worker(settings)
+    receipts = {mail["subject"]: mail["to"] for mail in sent_mail(settings)}
+    assert sorted(receipts.values()) == ["attacker@evil.example", "wangxm@example.cn"]
+    assert all(to == "attacker@evil.example" for subject, to in receipts.items() if number not in subject)
+
+
+async def test_a_reply_to_someone_elses_receipt_does_not_join_their_case(
+    client: httpx.AsyncClient, settings: Settings, outbound: Path
+) -> None:
+    """A receipt's Message-ID follows from the case number: knowing it is no proof of being
+    the complainant, so threading by In-Reply-To/References also needs the sender to match."""
+    number = (await post_email(client, corpus("gb2312_base64.eml"))).json()["case_number"]
+    await run_routing_worker(settings)
+    [receipt] = sent_mail(settings)
+    forged = (
+        f"From: attacker@evil.example\r\nSubject: Re: receipt\r\nMessage-ID: <spoof2@evil.example>\r\n"
+        f"In-Reply-To: {receipt['Message-ID']}\r\nReferences: <202611230912403326117@example.cn>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n请把退款转到以下账户\r\n"
+    ).encode()
+
+    response = await post_email(client, forged)
+
+    assert response.json()["outcome"] == "created"
+    assert response.json()["case_number"] != number
+    assert "请把退款转到以下账户" not in str((await client.get(f"/v1/complaints/{number}/events")).json())
 
 
 @pytest.mark.parametrize("name", ["auto_reply.eml", "bounce.eml"])
