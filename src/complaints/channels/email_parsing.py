@@ -61,7 +61,8 @@ AUTOMATIC_SUBJECTS = (
     "delivery status notification",
     "mail delivery failed",
 )
-_MESSAGE_ID = re.compile(r"<[^<>\s]{1,500}>")
+_MESSAGE_ID = re.compile(r"<[^<>\s\x00-\x1f\x7f]{1,500}>")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _QUOTE_STARTS = (
     re.compile(r"^-{2,}\s*(原始邮件|原始郵件|Original Message)\s*-{2,}", re.IGNORECASE),
     re.compile(r"^(在|于|於).{0,120}(写道|寫道|wrote)\s*[：:]\s*$"),
@@ -146,7 +147,9 @@ def decode_header_value(raw: str) -> str:
             )
         except MessageRejected:
             pieces.append(value.decode("ascii", errors="replace"))
-    return "".join(pieces).strip()
+    # A header is one line: a CR/LF (or any control character) that an encoded word decodes to
+    # is not part of the text and must not reach a header we compose from it (a receipt's subject).
+    return _CONTROL.sub(" ", "".join(pieces)).strip()
 
 
 def sender(raw_from: str) -> tuple[str, str]:

@@ -216,3 +216,10 @@ def test_display_names_are_still_decoded_in_any_charset() -> None:
     assert (parsed.from_name, parsed.from_address) == ("王小明", "wangxm@example.cn")
     parsed = parse_mail("From: 王小明 <wangxm@example.cn>\r\nSubject: hi\r\n\r\nhello\r\n".encode())
     assert (parsed.from_name, parsed.from_address) == ("王小明", "wangxm@example.cn")
+
+
+def test_a_header_that_decodes_to_line_breaks_is_one_line() -> None:
+    parsed = parse_mail(
+        b"From: a@example.cn\r\nSubject: =?UTF-8?B?5bm06LS5DQpCY2M6IHhAeS5jbg==?=\r\n\r\nhello\r\n"
+    )
+    assert parsed.subject == "年费  Bcc: x@y.cn"

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from complaints.db.engine import SessionFactory
-from complaints.db.models import Attachment, Case, CaseEvent, ChannelMessage, RejectedMessage
+from complaints.db.models import Attachment, Case, CaseEvent, ChannelMessage, Notification, RejectedMessage
 from complaints.settings import Settings
 from tests.factories import run_routing_worker
 from tests.intake_api.channels.helpers import corpus, post_email, rows, sent_mail
@@ -151,6 +151,29 @@ async def test_a_reply_to_someone_elses_receipt_does_not_join_their_case(
     assert response.json()["outcome"] == "created"
     assert response.json()["case_number"] != number
     assert "请把退款转到以下账户" not in str((await client.get(f"/v1/complaints/{number}/events")).json())
+
+
+async def test_an_encoded_line_break_in_the_subject_neither_blocks_nor_forges_the_receipt(
+    client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, outbound: Path
+) -> None:
+    subject = base64.b64encode("年费被乱扣\r\nBcc: victim@example.cn".encode()).decode()
+    raw = (
+        f"From: wangxm@example.cn\r\nSubject: =?UTF-8?B?{subject}?=\r\nMessage-ID: <crlf@example.cn>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n上月账单中出现一笔年费\r\n"
+    ).encode()
+
+    number = (await post_email(client, raw)).json()["case_number"]
+    await run_routing_worker(settings)
+
+    [receipt] = sent_mail(settings)
+    assert receipt["to"] == "wangxm@example.cn"
+    sent = email.message_from_bytes(
+        (outbound / "mail" / receipt["file"]).read_bytes(), policy=email.policy.default
+    )
+    assert sent["Bcc"] is None
+    assert sent["Subject"] == f"Re: 年费被乱扣 Bcc: victim@example.cn [{number}]"
+    async with sessions() as session:
+        assert await session.scalar(select(Notification.state)) == "sent"
 
 
 @pytest.mark.parametrize("name", ["auto_reply.eml", "bounce.eml"])
