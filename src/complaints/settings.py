@@ -165,6 +165,8 @@ class Settings(BaseSettings):
 
     timezone: str = "Asia/Shanghai"
     case_number_prefix: str = Field(default="TS", pattern=r"^[A-Z]{1,4}$")
+    # How far back a staff-entered complaint's received_at may lie (a letter, a walk-in).
+    backdate_max_days: int = Field(default=365, gt=0, le=36_500)
 
     # Requests larger than this are refused before they are parsed.
     max_body_bytes: int = Field(default=1_048_576, gt=0)

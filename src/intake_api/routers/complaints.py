@@ -1,6 +1,6 @@
 """/v1/complaints: intake from the hotline, partners and staff; reading cases back."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query
@@ -83,6 +83,7 @@ async def create_complaint(
         case_number_prefix=settings.case_number_prefix,
         retry_after=settings.outbox_retry_after_seconds,
         identity=intake.identity,
+        backdate_limit=timedelta(days=settings.backdate_max_days),
     )
     saved = await attachments.save(session, case_id=opened.case.id, files=files, store=intake.store, now=now)
     view = cases.render(opened.case, [], reveal_pii=principal.may(Permission.PII_READ))
