@@ -215,6 +215,8 @@ async def add_message(
     intake: ChannelIntake,
 ) -> CaseEvent:
     """The complainant wrote again about an existing case: an event, not a new case."""
+    # Events are append-only (written once, never updated): the files are named in it up front.
+    named = {"attachments": [attachments.stored_filename(file) for file in files]} if files else {}
     event = CaseEvent(
         case_id=case.id,
         kind=kind,
@@ -222,15 +224,14 @@ async def add_message(
         actor=f"complainant via {channel}",
         from_status=None,
         to_status=None,
-        data={"channel": channel, "text": text, **(data or {})},
+        data={"channel": channel, "text": text, **(data or {}), **named},
     )
     session.add(event)
     await session.flush()
     if files:
-        saved = await attachments.save(
+        await attachments.save(
             session, case_id=case.id, files=files, store=intake.store, now=now, event_id=event.id
         )
-        event.data = {**event.data, "attachments": [a.filename for a in saved]}
     case.updated_at = now
     await session.flush()
     return event
