@@ -7,6 +7,8 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
+from complaints.settings import check_secret
+
 log = logging.getLogger(__name__)
 
 
@@ -17,7 +19,7 @@ def secret_bytes(configured: SecretStr | None, *, data_dir: Path, name: str) -> 
     file; machines that share only the database must be given the secret in the environment.
     """
     if configured is not None:
-        return configured.get_secret_value().encode()
+        return check_secret(configured.get_secret_value(), variable=name).encode()
     path = data_dir / "secrets" / name
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,12 +5,29 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from complaints.domain.escalation import DEFAULT_UNACCEPTED_MINUTES, check_ladder_minutes
 
-PREFIXED = SettingsConfigDict(env_prefix="COMPLAINTS_", frozen=True)
+# hide_input_in_errors: a refused secret is never printed in the refusal.
+PREFIXED = SettingsConfigDict(env_prefix="COMPLAINTS_", frozen=True, hide_input_in_errors=True)
+
+# A key we sign or verify with (webhook HMACs, form tokens, identity hashes, sealing) is at
+# least this long: an empty one (`COMPLAINTS_SMS_WEBHOOK_SECRET=`) makes an HMAC anybody can compute.
+MIN_SECRET_LENGTH = 16
+
+
+def check_secret(value: str, *, variable: str) -> str:
+    """A configured secret, or a refusal to start that names the variable and what to set."""
+    if len(value.strip()) < MIN_SECRET_LENGTH:
+        raise ValueError(
+            f"{variable} is set but {'empty' if not value.strip() else 'too short'}: set it to at least "
+            f"{MIN_SECRET_LENGTH} characters of random text (e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`), or unset it"
+        )
+    return value
+
 
 # What a complainant may attach (the declared type is also checked against the file's bytes).
 DEFAULT_ATTACHMENT_TYPES = frozenset(
@@ -49,10 +66,18 @@ class ChannelSettings(BaseSettings):
     web_rate_limit: int = Field(default=10, gt=0)
     web_lookup_rate_limit: int = Field(default=30, gt=0)
     web_rate_window_seconds: int = Field(default=600, gt=0)
+
     # The web form and the e-mail webhook carry files: they get this body limit instead.
     max_upload_bytes: int = Field(default=16 * 1_048_576, gt=0)
     # An SMS from a number with a case opened this recently is added to that case.
     sms_thread_hours: int = Field(default=24, gt=0)
+
+    @field_validator("sms_webhook_secret", "email_webhook_secret", "identity_hash_key", "web_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None, info: ValidationInfo) -> SecretStr | None:
+        if value is not None:
+            check_secret(value.get_secret_value(), variable=f"COMPLAINTS_{str(info.field_name).upper()}")
+        return value
 
 
 class AttachmentSettings(BaseSettings):
@@ -101,6 +126,13 @@ class PiiSettings(BaseSettings):
     pii_keys: dict[str, SecretStr] = Field(default_factory=dict)
     pii_active_key_id: str | None = None
 
+    @field_validator("pii_keys")
+    @classmethod
+    def _long_enough(cls, value: dict[str, SecretStr]) -> dict[str, SecretStr]:
+        for key_id, secret in value.items():
+            check_secret(secret.get_secret_value(), variable=f"COMPLAINTS_PII_KEYS[{key_id!r}]")
+        return value
+
 
 class ConsoleSettings(BaseSettings):
     """The staff console: its sign-in sessions and the demo's passwords."""
@@ -118,7 +150,7 @@ class ConsoleSettings(BaseSettings):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="COMPLAINTS_", frozen=True)
+    model_config = PREFIXED
 
     # Unset URLs mean "run the embedded servers under data_dir" (only `complaints up` does that).
     database_url: str | None = None
@@ -133,6 +165,8 @@ class Settings(BaseSettings):
 
     timezone: str = "Asia/Shanghai"
     case_number_prefix: str = Field(default="TS", pattern=r"^[A-Z]{1,4}$")
+    # How far back a staff-entered complaint's received_at may lie (a letter, a walk-in).
+    backdate_max_days: int = Field(default=365, gt=0, le=36_500)
 
     # Requests larger than this are refused before they are parsed.
     max_body_bytes: int = Field(default=1_048_576, gt=0)

@@ -16,11 +16,12 @@ from sqlalchemy import func, select, update
 
 from complaints.db.engine import SessionFactory, unit_of_work
 from complaints.db.models import Case, CaseEvent, OrgUnit
+from complaints.reports import facts as report_facts
 from complaints.schemas.keys import Permission
 from complaints.settings import Settings
 from intake_api.app import create_app
 from tests.clock import CLOCK
-from tests.factories import ADMIN_KEY, auth, complaint, make_key
+from tests.factories import ADMIN_KEY, auth, complaint, make_key, run_routing_worker
 
 # Everything but administration, so that a 403 never stands in for the 404.
 BRANCH_SCOPES = {s for s in Permission if s is not Permission.ADMIN}
@@ -184,3 +185,40 @@ async def test_a_branch_lists_only_its_own_cases(api: Api, sessions: SessionFact
     assert len(ones) == 2
     assert twos == []  # asking for another unit's cases finds none, rather than an error that confirms them
     assert len(everyone) == 3
+
+
+async def test_a_repeat_of_another_branchs_case_leaves_no_trace_of_it(
+    api: Api, settings: Settings, sessions: SessionFactory
+) -> None:
+    """BR-001 files a repeat of a BR-002 case. The link was readable from BR-001's side (the
+    policy checked one side), so its GET and list answered 500 (KeyError looking up the other
+    number) and its events named BR-002's case; each branch must see its own case, 200, with
+    no trace of the other (neither its number nor that it exists), in reports too."""
+    one = await make_key(sessions, scopes=BRANCH_SCOPES, unit="BR-001")
+    two = await make_key(sessions, scopes=BRANCH_SCOPES, unit="BR-002")
+    theirs = await api.client.post("/v1/complaints", json=complaint(external_ref="R1"), headers=auth(two))
+    assert theirs.status_code == 201, theirs.text
+    await run_routing_worker(settings)
+    mine = await api.client.post("/v1/complaints", json=complaint(external_ref="R2"), headers=auth(one))
+    assert mine.status_code == 201, mine.text
+    await run_routing_worker(settings)
+    their_number, my_number = theirs.json()["case_number"], mine.json()["case_number"]
+    admin_view = (await api.client.get(f"/v1/complaints/{my_number}", headers=auth(ADMIN_KEY))).json()
+    assert admin_view["related"] == [their_number], "the scenario: a repeat linked across branches"
+    async with unit_of_work(sessions) as session:
+        await report_facts.refresh(session, now=CLOCK(), timezone=settings.zone)
+
+    for key, own, other in ((one, my_number, their_number), (two, their_number, my_number)):
+        answers = [
+            await api.client.get(f"/v1/complaints/{own}", headers=auth(key)),
+            await api.client.get(f"/v1/complaints/{own}/events", headers=auth(key)),
+            await api.client.get("/v1/complaints", headers=auth(key)),
+            await api.client.get("/v1/reports/clusters", params={"kind": "repeat"}, headers=auth(key)),
+        ]
+        for answer in answers:
+            assert answer.status_code == 200, f"{answer.request.url}: {answer.text}"
+            assert other not in answer.text, f"{answer.request.url} names the other branch's case"
+        case, _, _, clusters = (answer.json() for answer in answers)
+        assert case["related"] == []
+        assert case["relations"] == []
+        assert clusters["total"] == 0, "a cluster of one visible case still tells of the other"

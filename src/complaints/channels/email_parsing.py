@@ -61,7 +61,8 @@ AUTOMATIC_SUBJECTS = (
     "delivery status notification",
     "mail delivery failed",
 )
-_MESSAGE_ID = re.compile(r"<[^<>\s]{1,500}>")
+_MESSAGE_ID = re.compile(r"<[^<>\s\x00-\x1f\x7f]{1,500}>")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _QUOTE_STARTS = (
     re.compile(r"^-{2,}\s*(原始邮件|原始郵件|Original Message)\s*-{2,}", re.IGNORECASE),
     re.compile(r"^(在|于|於).{0,120}(写道|寫道|wrote)\s*[：:]\s*$"),
@@ -146,7 +147,31 @@ def decode_header_value(raw: str) -> str:
             )
         except MessageRejected:
             pieces.append(value.decode("ascii", errors="replace"))
-    return "".join(pieces).strip()
+    # A header is one line: a CR/LF (or any control character) that an encoded word decodes to
+    # is not part of the text and must not reach a header we compose from it (a receipt's subject).
+    return _CONTROL.sub(" ", "".join(pieces)).strip()
+
+
+def sender(raw_from: str) -> tuple[str, str]:
+    """(display name, address) of the one mailbox in a raw, undecoded `From` value.
+
+    The address is parsed before any RFC 2047 decoding and only the display name is decoded
+    afterwards: an encoded word is text (RFC 2047 §5), so `=?UTF-8?B?<victim's address>?=
+    <attacker@…>` is the attacker writing the victim's address as a name, never the address.
+    A value that parses to anything but exactly one mailbox (`victim@… <attacker@…>`, a list)
+    is refused rather than guessed at: which of them sent it cannot be known."""
+    unfolded = re.sub(r"\r?\n[ \t]+", " ", raw_from)
+    mailboxes = getaddresses([unfolded])
+    if len(mailboxes) != 1:
+        raise MessageRejected(
+            "malformed", f"the From header must name exactly one mailbox, not {len(mailboxes)}"
+        )
+    [(name, address)] = mailboxes
+    address = _undeclared(address).strip()
+    local, _, domain = address.rpartition("@")
+    if not local or not domain:
+        raise MessageRejected("malformed", "the From header holds no e-mail address")
+    return (decode_header_value(name) if name else ""), address
 
 
 def _raw_header(message: Message, name: str) -> str | None:
@@ -227,10 +252,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
     raw_from = _raw_header(message, "From")
     if raw_from is None:
         raise MessageRejected("malformed", "the message has no From header")
-    addresses = getaddresses([decode_header_value(raw_from)])
-    from_name, from_address = addresses[0] if addresses else ("", "")
-    if "@" not in from_address:
-        raise MessageRejected("malformed", "the From header holds no e-mail address")
+    from_name, from_address = sender(raw_from)
     subject = decode_header_value(_raw_header(message, "Subject") or "")
 
     plain: str | None = None

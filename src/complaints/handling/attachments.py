@@ -25,6 +25,10 @@ def incoming(items: Sequence[AttachmentIn]) -> list[IncomingFile]:
     ]
 
 
+def stored_filename(file: IncomingFile) -> str:
+    return file.filename[:255]
+
+
 async def save(
     session: AsyncSession,
     *,
@@ -44,7 +48,7 @@ async def save(
             Attachment(
                 case_id=case_id,
                 event_id=event_id,
-                filename=file.filename[:255],
+                filename=stored_filename(file),
                 content_type=file.content_type.lower(),
                 size_bytes=len(file.data) if file.data is not None else None,
                 sha256=hashlib.sha256(file.data).hexdigest() if file.data is not None else None,

@@ -23,7 +23,7 @@ from complaints.domain.vocabulary import (
     Status,
 )
 from complaints.errors import InvalidInput, NotFound
-from complaints.handling import attachments
+from complaints.handling import attachments, other_cases
 from complaints.schemas.complaint import (
     CasePage,
     CaseView,
@@ -112,11 +112,18 @@ async def case_view(
 
 
 async def _add_links(session: AsyncSession, views: Sequence[CaseView], case_ids: Sequence[int]) -> None:
-    """Repeat and group links (services/repeats.py) in `relations`, and their numbers in `related`."""
+    """Repeat and group links (services/repeats.py) in `relations`, and their numbers in `related`;
+    other cases named in the routing reason only as far as the reader may see them."""
     links = await relations(session, case_ids=case_ids)
     for view, case_id in zip(views, case_ids, strict=True):
         view.relations = links[case_id]
         view.related.extend(r.case_number for r in links[case_id] if r.case_number not in view.related)
+    hide = await other_cases.hider_for(
+        session, values=[view.routing.reason for view in views if view.routing]
+    )
+    for view in views:
+        if view.routing is not None:
+            view.routing.reason = hide.text(view.routing.reason)
 
 
 def deadline_view(deadline: Deadline, *, now: datetime) -> DeadlineView:
@@ -294,9 +301,11 @@ async def list_cases(
 
 
 async def list_events(session: AsyncSession, *, case: Case) -> EventList:
-    events = await session.scalars(
-        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id)
-    )
+    """The audit trail; other cases it names only as far as the reader may see them."""
+    events = (
+        await session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
+    ).all()
+    hide = await other_cases.hider_for(session, values=[v for e in events for v in (e.reason, e.data)])
     return EventList(
         items=[
             EventView(
@@ -305,8 +314,8 @@ async def list_events(session: AsyncSession, *, case: Case) -> EventList:
                 actor=e.actor,
                 from_status=e.from_status,
                 to_status=e.to_status,
-                reason=e.reason,
-                data=e.data,
+                reason=hide.text(e.reason) if e.reason is not None else None,
+                data=hide.mapping(e.data),
             )
             for e in events
         ]
@@ -333,6 +342,10 @@ async def relations(session: AsyncSession, *, case_ids: Sequence[int]) -> dict[i
         }
     for a, b, kind in pairs:
         for mine, other in ((a, b), (b, a)):
-            if mine in found and all(r.case_number != numbers[other] or r.kind != kind for r in found[mine]):
+            # Row-level security shows a link only when both its cases are visible; a case
+            # the reader cannot see is left out here too, never looked up (a KeyError, a 500).
+            if mine not in found or other not in numbers:
+                continue
+            if all(r.case_number != numbers[other] or r.kind != kind for r in found[mine]):
                 found[mine].append(RelationView(kind=kind, case_number=numbers[other]))
     return found

@@ -32,32 +32,29 @@ MAX_CONTENT = 20_000
 
 async def thread_of(session: AsyncSession, mail: ParsedMail, *, intake: ChannelIntake) -> Case | None:
     """The case this mail answers: by In-Reply-To/References (a Message-ID we stored), else by
-    a case number in the subject — the latter only from that case's own complainant, so that
-    nobody can add to someone else's case by guessing its number."""
+    a case number in the subject. Either only picks *which* case: a mail joins a case only when
+    its sender is that case's own complainant, so that nobody can add to someone else's case by
+    guessing its number or the Message-ID of its receipt (`<receipt.{case number}@…>`)."""
+    if not mail.from_address:
+        return None
+    own = Case.complainant_email_hash == intake.identity.email(mail.from_address)
     if mail.thread_ids:
-        case_id = await session.scalar(
-            select(ChannelMessage.case_id)
+        found: Case | None = await session.scalar(
+            select(Case)
+            .join(ChannelMessage, ChannelMessage.case_id == Case.id)
             .where(
                 ChannelMessage.channel == CHANNEL,
                 ChannelMessage.external_id.in_(mail.thread_ids),
-                ChannelMessage.case_id.is_not(None),
+                own,
             )
             .order_by(ChannelMessage.id.desc())
             .limit(1)
         )
-        if case_id is not None:
-            return await session.get(Case, case_id)
+        if found is not None:
+            return found
     numbers = case_numbers_in(mail.subject, prefix=intake.case_number_prefix)
-    if numbers and mail.from_address:
-        found: Case | None = await session.scalar(
-            select(Case)
-            .where(
-                Case.case_number.in_(numbers),
-                Case.complainant_email_hash == intake.identity.email(mail.from_address),
-            )
-            .limit(1)
-        )
-        return found
+    if numbers:
+        return await session.scalar(select(Case).where(Case.case_number.in_(numbers), own).limit(1))
     return None
 
 

@@ -74,6 +74,7 @@ async def file_complaint(
         retry_after=intake.retry_after,
         identity=intake.identity,
         actor=actor,
+        backdate_limit=intake.backdate_limit,
     )
     saved = await attachments.save(session, case_id=opened.case.id, files=files, store=intake.store, now=now)
     view = cases.render(

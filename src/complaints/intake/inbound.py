@@ -9,7 +9,7 @@ transaction of its own, for someone to look at.
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from arq import ArqRedis
@@ -44,6 +44,8 @@ class ChannelIntake:
     store: AttachmentStore
     limits: AttachmentLimits
     sms_thread_hours: int
+    # How far back staff may date a complaint's arrival (received_at).
+    backdate_limit: timedelta
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "ChannelIntake":
@@ -60,6 +62,7 @@ class ChannelIntake:
                 types=settings.attachments.attachment_types,
             ),
             sms_thread_hours=settings.channels.sms_thread_hours,
+            backdate_limit=timedelta(days=settings.backdate_max_days),
         )
 
 
@@ -194,6 +197,8 @@ async def add_message(
     intake: ChannelIntake,
 ) -> CaseEvent:
     """The complainant wrote again about an existing case: an event, not a new case."""
+    # Events are append-only (written once, never updated): the files are named in it up front.
+    named = {"attachments": [attachments.stored_filename(file) for file in files]} if files else {}
     event = events.new(
         kind,
         case,
@@ -201,15 +206,14 @@ async def add_message(
         actor=f"complainant via {channel}",
         from_status=None,
         to_status=None,
-        data={"channel": channel, "text": text, **(data or {})},
+        data={"channel": channel, "text": text, **(data or {}), **named},
     )
     session.add(event)
     await session.flush()
     if files:
-        saved = await attachments.save(
+        await attachments.save(
             session, case_id=case.id, files=files, store=intake.store, now=now, event_id=event.id
         )
-        event.data = {**event.data, "attachments": [a.filename for a in saved]}
     case.updated_at = now
     await session.flush()
     return event

@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from complaints.configuration.rulebook import load_rulebook
 from complaints.db import events
 from complaints.db.models import Case
 from complaints.db.models.cases import CASE_NUMBER_SEQUENCE
+from complaints.domain.calendar import BusinessCalendar
 from complaints.domain.events import EventKind
 from complaints.domain.identity import IdentityHasher, IdentityHashes
 from complaints.domain.similarity import simhash, to_signed
@@ -19,7 +21,7 @@ from complaints.domain.vocabulary import (
     Severity,
     Status,
 )
-from complaints.errors import Forbidden, InvalidInput
+from complaints.errors import CalendarNotCovered, Forbidden, InvalidInput
 from complaints.jobs import outbox
 from complaints.observability import correlation
 from complaints.observability.business import INTAKE
@@ -30,6 +32,8 @@ from complaints.security.api_keys import Principal
 
 # Clocks of the submitting system and ours may disagree by a little.
 CLOCK_SKEW = timedelta(minutes=2)
+# How far back received_at may lie (COMPLAINTS_BACKDATE_MAX_DAYS).
+DEFAULT_BACKDATE_LIMIT = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -37,8 +41,18 @@ class Opened:
     case: Case
 
 
-def acceptance_time(data: ComplaintCreate, *, principal: Principal, now: datetime) -> datetime:
-    """受理时间: now, or earlier for a staff-entered complaint that arrived before it was typed in."""
+def acceptance_time(
+    data: ComplaintCreate,
+    *,
+    principal: Principal,
+    now: datetime,
+    limit: timedelta = DEFAULT_BACKDATE_LIMIT,
+    calendar: BusinessCalendar | None = None,
+) -> datetime:
+    """受理时间: now, or earlier for a staff-entered complaint that arrived before it was typed in.
+
+    Never earlier than `limit` before now, nor earlier than the working-day calendar can count
+    from: a case accepted then gets no deadline clock at all (routing fails on it for ever)."""
     if data.received_at is None:
         return now
     if data.channel not in STAFF_ENTERED_CHANNELS:
@@ -49,6 +63,21 @@ def acceptance_time(data: ComplaintCreate, *, principal: Principal, now: datetim
         )
     if data.received_at > now + CLOCK_SKEW:
         raise InvalidInput("received_at lies in the future", field="received_at")
+    if data.received_at < now - limit:
+        raise InvalidInput(
+            f"received_at lies more than {limit.days} days back; a complaint that old is entered "
+            "with the day it is recorded (the limit is COMPLAINTS_BACKDATE_MAX_DAYS)",
+            field="received_at",
+        )
+    if calendar is not None:
+        zone = calendar.tz
+        try:
+            calendar.ensure_covers(data.received_at.astimezone(zone).date(), now.astimezone(zone).date())
+        except CalendarNotCovered as error:
+            raise InvalidInput(
+                f"received_at lies where the working-day calendar cannot count deadlines: {error}",
+                field="received_at",
+            ) from None
     if not principal.may(Permission.INTAKE_BACKDATE):
         raise Forbidden("back-dating received_at needs the intake:backdate scope")
     # Within the skew the sender's clock is ahead of ours: it arrived now, not later.
@@ -73,10 +102,17 @@ async def open_case(
     retry_after: float,
     identity: IdentityHasher | None = None,
     actor: str | None = None,
+    backdate_limit: timedelta = DEFAULT_BACKDATE_LIMIT,
 ) -> Opened:
     """`principal` is the API key that submitted it; None for a public channel (web form,
     e-mail, SMS), which never back-dates and is recorded as `actor` (default: the channel)."""
-    received_at = acceptance_time(data, principal=principal, now=now) if principal else now
+    received_at = now
+    if principal is not None:
+        # Only a back-dated complaint needs the calendar (and pays for reading it).
+        calendar = (await load_rulebook(session, zone=zone)).calendar if data.received_at else None
+        received_at = acceptance_time(
+            data, principal=principal, now=now, limit=backdate_limit, calendar=calendar
+        )
     actor = principal.name if principal else (actor or data.channel)
     complainant = data.complainant
     hashes = (

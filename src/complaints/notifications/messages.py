@@ -1,5 +1,6 @@
 """What a sender is handed, how it reports failure, and the e-mail as it goes on the wire."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -36,15 +37,33 @@ class Sender(Protocol):
     async def close(self) -> None: ...
 
 
+# What cannot stand in a header value: CR, LF and every other control or line-breaking character.
+_NOT_IN_A_HEADER = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def header_text(value: str) -> str:
+    """One header line from any text: the subject of a complainant's mail (whose RFC 2047
+    words may decode to CR/LF), a stored Message-ID, a configured name. A line break there
+    would be refused by `EmailMessage` (the notification failing on every retry) or, written
+    raw, would start headers of the sender's choosing; it becomes a space."""
+    return " ".join(_NOT_IN_A_HEADER.sub(" ", value).split())
+
+
 def build_email(message: Outbound, *, mail_from: str, sender_name: str, now: datetime) -> EmailMessage:
+    """The mail on the wire. Every header value goes through `header_text`, except the
+    addresses: where the mail goes is never rewritten, so an address that is not one line
+    is a permanent failure of this notification."""
+    for address in (message.recipient, mail_from):
+        if _NOT_IN_A_HEADER.search(address):
+            raise PermanentSendError(f"the recipient or sender address {address!r} is not one line")
     mail = EmailMessage()
-    mail["From"] = formataddr((sender_name, mail_from))
+    mail["From"] = formataddr((header_text(sender_name), mail_from))
     mail["To"] = message.recipient
-    mail["Subject"] = message.subject or ""
+    mail["Subject"] = header_text(message.subject or "")
     mail["Date"] = format_datetime(now)
     for name in ("Message-ID", "In-Reply-To", "References"):
-        if message.headers.get(name):
-            mail[name] = message.headers[name]
+        if value := header_text(message.headers.get(name) or ""):
+            mail[name] = value
     # RFC 3834: an automatic message, so the complainant's auto-responder stays quiet.
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(message.body, charset="utf-8")

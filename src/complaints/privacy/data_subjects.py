@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.db import events
@@ -32,6 +32,8 @@ from complaints.security.api_keys import Principal
 from complaints.security.pii_reads import PERSONAL_FIELDS
 
 ERASED = "[erased]"
+# The transaction-local switch the append-only trigger of case_events lets an erasure through by.
+EVENT_REWRITE = "complaints.event_rewrite"
 EXPORT_PURPOSE = "data_subject_export"
 # What survives in an erased case's event data: codes (enum values, rule names, case
 # numbers) and timestamps. Free text — where names and numbers hide — does not.
@@ -162,6 +164,10 @@ async def _anonymise(session: AsyncSession, *, case: Case, now: datetime) -> Non
     case.content_simhash = None
     case.erased_at = now
     case.updated_at = now
+    # The audit trail is append-only (migration 0012); this is its one lawful rewrite: the
+    # text inside the events of a case marked erased (flushed first), never who did what when.
+    await session.flush()
+    await session.execute(select(func.set_config(EVENT_REWRITE, "erasure", True)))
     for event in await session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)):
         event.reason = ERASED if event.reason is not None else None
         event.data = scrub(event.data)

@@ -299,10 +299,18 @@ async def clusters(
     def in_window(case_id: InstrumentedAttribute[int]) -> ColumnElement[bool]:
         return exists().where(facts.case_id == case_id, *scope.where())
 
+    # Both cases of a link visible to the reader: a cluster joined through a case it cannot
+    # see, or counted in `total` for its visible half alone, would tell of that case.
+    def visible(case_id: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+        return exists().where(facts.case_id == case_id, report_facts.visible_to(scope.principal))
+
     links = await _read(
         session,
         select(CaseLink.case_id, CaseLink.related_case_id).where(
-            CaseLink.kind == kind.value, or_(in_window(CaseLink.case_id), in_window(CaseLink.related_case_id))
+            CaseLink.kind == kind.value,
+            or_(in_window(CaseLink.case_id), in_window(CaseLink.related_case_id)),
+            visible(CaseLink.case_id),
+            visible(CaseLink.related_case_id),
         ),
     )
     groups = measures.clusters([(row.case_id, row.related_case_id) for row in links.all()])

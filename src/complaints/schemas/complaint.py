@@ -36,7 +36,7 @@ from complaints.domain.vocabulary import (
     Status,
     Verdict,
 )
-from complaints.schemas.moments import is_flag, is_moment, rfc3339_only
+from complaints.schemas.moments import is_flag, is_moment, rfc3339_only, storable
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9_-]{1,32}$")]
@@ -60,6 +60,11 @@ class Strict(BaseModel):
             if is_flag(annotation) and value is not None and not isinstance(value, bool):
                 raise ValueError("must be true or false")  # not 0, 1, "yes" or "off"
         return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: object) -> object:
+        return storable(value) if isinstance(value, datetime) else value
 
 
 class Complainant(Strict):
@@ -141,7 +146,8 @@ class ComplaintCreate(Strict):
     received_at: AwareDatetime | None = Field(
         default=None,
         description="When a staff-entered complaint actually arrived (letter, walk-in, referral). "
-        "Defaults to now; never in the future; needs the intake:backdate scope.",
+        "Defaults to now; never in the future, nor further back than the configured limit "
+        "(a year by default) or than the working-day calendar covers; needs the intake:backdate scope.",
     )
     upstream: Upstream | None = None
     attachments: list[AttachmentIn] = Field(

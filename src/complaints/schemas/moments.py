@@ -5,10 +5,10 @@ would be taken for a moment in 1970 instead of being refused as the schema promi
 """
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, get_args
 
-from pydantic import AwareDatetime, BeforeValidator, NaiveDatetime
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, NaiveDatetime
 
 _NUMBER = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$")
 
@@ -20,8 +20,20 @@ def rfc3339_only(value: object) -> object:
     return value
 
 
+def storable(value: datetime) -> datetime:
+    """A moment that exists in UTC. `0001-01-01T00:00:00+08:00` is the last day of year 0 in
+    UTC and `9999-12-31T23:59:59-08:00` lies in year 10000: Python cannot convert either,
+    so comparing or storing one raised OverflowError (a 500) far from where it came in."""
+    if value.tzinfo is not None:
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            raise ValueError("must lie between the years 1 and 9999 in UTC") from None
+    return value
+
+
 # For query parameters; request bodies (complaint.Strict) check every date-time field themselves.
-Moment = Annotated[AwareDatetime, BeforeValidator(rfc3339_only)]
+Moment = Annotated[AwareDatetime, BeforeValidator(rfc3339_only), AfterValidator(storable)]
 
 
 def is_moment(annotation: object) -> bool:

@@ -8,6 +8,7 @@ from pydantic import SecretStr
 
 from complaints.configuration.rulebook import NotConfigured
 from complaints.errors import Unauthorized
+from complaints.settings import MIN_SECRET_LENGTH
 
 HEADER = "X-Signature"
 
@@ -18,7 +19,8 @@ def sign(secret: bytes, body: bytes) -> str:
 
 async def signed_body(request: Request, secret: SecretStr | None, *, name: str) -> bytes:
     """The raw body, once its signature checks out; 401 before anything is parsed or kept."""
-    if secret is None:
+    if secret is None or len(secret.get_secret_value().strip()) < MIN_SECRET_LENGTH:
+        # Settings refuse such a secret at start; this also covers settings built in code.
         raise NotConfigured(
             f"the {name} webhook has no secret configured (COMPLAINTS_{name.upper()}_WEBHOOK_SECRET)"
         )

@@ -171,3 +171,55 @@ def test_case_numbers_are_found_next_to_chinese_text() -> None:
 
 def test_html_to_text_keeps_line_structure() -> None:
     assert html_to_text("<p>一</p><p>二<br>三</p><script>x()</script>") == "一\n\n二\n三"
+
+
+def _from(header: str) -> bytes:
+    return f"From: {header}\r\nSubject: hi\r\n\r\nhello\r\n".encode()
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "=?UTF-8?B?dmljdGltQGJhbmsuZXhhbXBsZQ==?= <attacker@evil.example>",
+        '"=?UTF-8?B?dmljdGltQGJhbmsuZXhhbXBsZQ==?=" <attacker@evil.example>',
+        "=?UTF-8?Q?victim=40bank=2Eexample_=3C?= <attacker@evil.example>",
+        "=?UTF-8?B?PHZpY3RpbUBiYW5rLmV4YW1wbGU+?= <attacker@evil.example>",
+    ],
+    ids=["bare-address-name", "quoted-address-name", "q-encoded-angle", "encoded-angle-address"],
+)
+def test_an_encoded_display_name_is_never_read_as_the_address(header: str) -> None:
+    """The address comes from the raw header; RFC 2047 applies to the display name only."""
+    parsed = parse_mail(_from(header))
+
+    assert parsed.from_address == "attacker@evil.example"
+    assert parsed.from_name is not None
+    assert "victim@bank.example" in parsed.from_name
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "=?UTF-8?B?dmljdGltQGJhbmsuZXhhbXBsZQ==?=",
+        "victim@bank.example <attacker@evil.example>",
+        "victim@bank.example@evil.example",
+        "victim@bank.example, attacker@evil.example",
+    ],
+    ids=["address-only-inside-an-encoded-word", "bare-address-as-name", "two-ats", "two-mailboxes"],
+)
+def test_a_from_header_without_exactly_one_plain_mailbox_is_refused(header: str) -> None:
+    with pytest.raises(MessageRejected):
+        parse_mail(_from(header))
+
+
+def test_display_names_are_still_decoded_in_any_charset() -> None:
+    parsed = parse_mail(_from("=?gb2312?B?zfXQocP3?= <WangXM@Example.cn>"))
+    assert (parsed.from_name, parsed.from_address) == ("王小明", "wangxm@example.cn")
+    parsed = parse_mail("From: 王小明 <wangxm@example.cn>\r\nSubject: hi\r\n\r\nhello\r\n".encode())
+    assert (parsed.from_name, parsed.from_address) == ("王小明", "wangxm@example.cn")
+
+
+def test_a_header_that_decodes_to_line_breaks_is_one_line() -> None:
+    parsed = parse_mail(
+        b"From: a@example.cn\r\nSubject: =?UTF-8?B?5bm06LS5DQpCY2M6IHhAeS5jbg==?=\r\n\r\nhello\r\n"
+    )
+    assert parsed.subject == "年费  Bcc: x@y.cn"

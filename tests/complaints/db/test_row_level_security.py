@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.db import tenancy
 from complaints.db.engine import SessionFactory, unit_of_work
-from complaints.db.models import ApiKey, Case, CaseEvent, Deadline, PersonalDataRead
+from complaints.db.models import ApiKey, Case, CaseEvent, CaseLink, Deadline, PersonalDataRead
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 # case number → (assigned unit, submitting unit)
@@ -126,8 +126,6 @@ async def test_a_branch_cannot_write_to_another_branchs_case(seeded: SessionFact
             text("UPDATE cases SET content = 'hacked' WHERE id = :id"), {"id": other}
         )
         assert updated.rowcount == 0  # type: ignore[attr-defined]
-        deleted = await session.execute(text("DELETE FROM case_events WHERE case_id = :id"), {"id": other})
-        assert deleted.rowcount == 0  # type: ignore[attr-defined]
         with pytest.raises(DBAPIError, match="row-level security"):
             await session.execute(
                 text(
@@ -135,6 +133,16 @@ async def test_a_branch_cannot_write_to_another_branchs_case(seeded: SessionFact
                 ),
                 {"id": other},
             )
+
+
+async def test_a_branch_may_not_delete_any_event(seeded: SessionFactory) -> None:
+    """The audit trail is append-only (migration 0012): the branch role has no DELETE at all."""
+    async with seeded() as session:
+        other = await session.scalar(select(Case.id).where(Case.case_number == "BR2-ASSIGNED"))
+    async with seeded() as session:
+        await as_branch(session, "BR-001")
+        with pytest.raises(DBAPIError, match="permission denied"):
+            await session.execute(text("DELETE FROM case_events WHERE case_id = :id"), {"id": other})
 
 
 async def test_a_branch_files_cases_only_as_itself(seeded: SessionFactory) -> None:
@@ -189,3 +197,25 @@ async def test_every_table_that_hangs_off_cases_has_the_branch_policy(sessions: 
     assert {"cases", "case_events", "deadlines", "personal_data_reads"} <= tables
     unprotected = sorted(name for name, rls, policy in rows if not (rls and policy))
     assert unprotected == [], f"tables holding case data without row-level security: {unprotected}"
+
+
+async def test_a_link_shows_only_to_a_branch_that_sees_both_of_its_cases(seeded: SessionFactory) -> None:
+    async with unit_of_work(seeded) as session:
+        ids = {c.case_number: c.id for c in await session.scalars(select(Case))}
+        session.add_all(
+            [
+                CaseLink(case_id=ids["BR2-FILED"], related_case_id=ids["BR2-ASSIGNED"], kind="repeat"),
+                CaseLink(case_id=ids["BR1-ASSIGNED"], related_case_id=ids["BR2-ASSIGNED"], kind="repeat"),
+                CaseLink(case_id=ids["BR2-ASSIGNED"], related_case_id=ids["BR1-ASSIGNED"], kind="group"),
+            ]
+        )
+
+    seen: dict[str, set[str]] = {}
+    for unit in ("BR-001", "BR-002"):
+        async with seeded() as session:
+            await as_branch(session, unit)
+            seen[unit] = {
+                f"{link.case_id}>{link.related_case_id}" for link in await session.scalars(select(CaseLink))
+            }
+    assert seen["BR-001"] == set()  # neither link with a BR-002 case, whichever side it is on
+    assert seen["BR-002"] == {f"{ids['BR2-FILED']}>{ids['BR2-ASSIGNED']}"}

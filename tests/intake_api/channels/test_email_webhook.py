@@ -1,5 +1,6 @@
 """The mail gateway's webhook: signed raw RFC 5322 mail in every charset Chinese mail uses."""
 
+import base64
 import email
 import email.policy
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from complaints.db.engine import SessionFactory
-from complaints.db.models import Attachment, Case, CaseEvent, ChannelMessage, RejectedMessage
+from complaints.db.models import Attachment, Case, CaseEvent, ChannelMessage, Notification, RejectedMessage
 from complaints.settings import Settings
 from tests.factories import run_routing_worker
 from tests.intake_api.channels.helpers import corpus, post_email, rows, sent_mail
@@ -103,6 +104,76 @@ async def test_a_case_number_in_the_subject_threads_only_for_the_cases_own_compl
     assert own.json()["case_number"] == number
     assert stranger.json()["outcome"] == "created"  # not added to another person's case
     assert stranger.json()["case_number"] != number
+
+
+async def test_an_encoded_display_name_that_looks_like_the_victim_neither_threads_nor_receives(
+    client: httpx.AsyncClient, settings: Settings, outbound: Path
+) -> None:
+    """The attacker writes the victim's address as an RFC 2047 display name and the victim's
+    case number in the subject: the address is the attacker's, so a new case is opened for
+    the attacker and every receipt goes to the attacker, none to the victim."""
+    number = (await post_email(client, corpus("gb2312_base64.eml"))).json()["case_number"]
+    victim = base64.b64encode(b"wangxm@example.cn").decode()
+    spoof = (
+        f"From: =?UTF-8?B?{victim}?= <attacker@evil.example>\r\nSubject: {number}\r\n"
+        "Message-ID: <spoof1@evil.example>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "请把退款转到以下账户\r\n"
+    ).encode()
+
+    response = await post_email(client, spoof)
+
+    assert response.json()["outcome"] == "created"
+    assert response.json()["case_number"] != number
+    victims = (await client.get(f"/v1/complaints/{number}/events")).json()
+    assert "请把退款转到以下账户" not in str(victims)
+    await run_routing_worker(settings)
+    receipts = {mail["subject"]: mail["to"] for mail in sent_mail(settings)}
+    assert sorted(receipts.values()) == ["attacker@evil.example", "wangxm@example.cn"]
+    assert all(to == "attacker@evil.example" for subject, to in receipts.items() if number not in subject)
+
+
+async def test_a_reply_to_someone_elses_receipt_does_not_join_their_case(
+    client: httpx.AsyncClient, settings: Settings, outbound: Path
+) -> None:
+    """A receipt's Message-ID follows from the case number: knowing it is no proof of being
+    the complainant, so threading by In-Reply-To/References also needs the sender to match."""
+    number = (await post_email(client, corpus("gb2312_base64.eml"))).json()["case_number"]
+    await run_routing_worker(settings)
+    [receipt] = sent_mail(settings)
+    forged = (
+        f"From: attacker@evil.example\r\nSubject: Re: receipt\r\nMessage-ID: <spoof2@evil.example>\r\n"
+        f"In-Reply-To: {receipt['Message-ID']}\r\nReferences: <202611230912403326117@example.cn>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n请把退款转到以下账户\r\n"
+    ).encode()
+
+    response = await post_email(client, forged)
+
+    assert response.json()["outcome"] == "created"
+    assert response.json()["case_number"] != number
+    assert "请把退款转到以下账户" not in str((await client.get(f"/v1/complaints/{number}/events")).json())
+
+
+async def test_an_encoded_line_break_in_the_subject_neither_blocks_nor_forges_the_receipt(
+    client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, outbound: Path
+) -> None:
+    subject = base64.b64encode("年费被乱扣\r\nBcc: victim@example.cn".encode()).decode()
+    raw = (
+        f"From: wangxm@example.cn\r\nSubject: =?UTF-8?B?{subject}?=\r\nMessage-ID: <crlf@example.cn>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n上月账单中出现一笔年费\r\n"
+    ).encode()
+
+    number = (await post_email(client, raw)).json()["case_number"]
+    await run_routing_worker(settings)
+
+    [receipt] = sent_mail(settings)
+    assert receipt["to"] == "wangxm@example.cn"
+    sent = email.message_from_bytes(
+        (outbound / "mail" / receipt["file"]).read_bytes(), policy=email.policy.default
+    )
+    assert sent["Bcc"] is None
+    assert sent["Subject"] == f"Re: 年费被乱扣 Bcc: victim@example.cn [{number}]"
+    async with sessions() as session:
+        assert await session.scalar(select(Notification.state)) == "sent"
 
 
 @pytest.mark.parametrize("name", ["auto_reply.eml", "bounce.eml"])
