@@ -55,6 +55,8 @@ async def a_full_life(client: httpx.AsyncClient, settings: Settings) -> None:
     survivor = await accepted(client, settings)
     await ok(client, await accepted(client, settings), "merge", into=survivor, reason="同一事项")
     await ok(client, await routed(client, settings), "transfer", unit="HQ-OPS", reason="转办")
+    reclassify = {"business_type": "loans", "cause": "fees", "reason": "房贷"}
+    await ok(client, await routed(client, settings), "reclassify", **reclassify)
     await ok(client, await routed(client, settings), "refuse", ground="in_litigation", reason="已诉讼")
     await ok(client, await routed(client, settings), "withdraw", reason="撤回")
 

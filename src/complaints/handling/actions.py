@@ -4,7 +4,7 @@
 names the actor, asks `domain.lifecycle` where the action leads (an illegal one raises
 IllegalTransition with the actions allowed now), lets the action's function do its part and
 writes the append-only event: who, when, from and to which status, why, and what changed
-(`data.before` / `data.after`, clocks included). Rules the action fired (an escalation, the
+(`data.before` / `data.after`, clocks and classification included). Rules the action fired (an escalation, the
 other side of a merge) follow as their own events.
 """
 
@@ -22,7 +22,7 @@ from complaints.deadlines import clocks
 from complaints.domain.lifecycle import Action, next_status
 from complaints.domain.rulebook import Rulebook
 from complaints.domain.vocabulary import Status
-from complaints.handling import resolution
+from complaints.handling import reclassification, resolution
 from complaints.handling import steps as handling
 from complaints.handling.acting import Acting, Step, resolve_actor
 from complaints.handling.case_reads import find_case
@@ -36,6 +36,7 @@ HANDLERS: Final[Mapping[Action, Handler]] = {
     Action.NOTES: handling.notes,
     Action.CONTACT: handling.contact,
     Action.TRANSFER: handling.transfer,
+    Action.RECLASSIFY: reclassification.reclassify,
     Action.RETURN: handling.return_for_rework,
     Action.ESCALATE: handling.escalate,
     Action.EXTEND: resolution.extend,
@@ -53,6 +54,10 @@ HANDLERS: Final[Mapping[Action, Handler]] = {
 # What the event's before/after compares: the case's handling fields (as the API names them).
 TRACKED: Final[Mapping[str, str]] = {
     "status": "status",
+    "business_type": "business_type",
+    "cause": "cause",
+    "flags": "flags",
+    "severity": "severity",
     "unit": "unit_code",
     "assignee": "assignee_staff_id",
     "escalation_level": "escalation_level",
@@ -102,7 +107,9 @@ async def perform(
             at=now,
             actor=actor.name,
             from_status=from_status,
-            to_status=to_status,
+            # Where the action left the case: a reclassification that re-routes moves it as a
+            # transfer does, although by itself it keeps the status.
+            to_status=case.status,
             reason=step.reason if step.reason is not None else body.reason,
             data={**step.data, "before": _nest(before, changed), "after": _nest(after, changed)},
         )
@@ -146,4 +153,6 @@ def _plain(value: object) -> object:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, list):
+        return list(value)  # a copy: the snapshot before must not follow the case
     return value

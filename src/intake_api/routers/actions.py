@@ -26,6 +26,7 @@ from complaints.schemas.actions import (
     MergeBody,
     NotesBody,
     PauseBody,
+    ReclassifyBody,
     RefuseBody,
     ReopenBody,
     ResolveBody,
@@ -162,6 +163,37 @@ async def transfer_complaint(
         session,
         case_number=case_number,
         action=Action.TRANSFER,
+        body=body,
+        principal=principal,
+        rulebook=rulebook,
+    )
+
+
+@router.post(
+    "/{case_number}/reclassify",
+    response_model=CaseView,
+    operation_id="reclassifyComplaint",
+    summary="Correct the classification, and re-route",
+    description="A person says what the complaint is about: `business_type`, `cause`, the `flags` that "
+    "hold (they replace the flags read from the text; the flags the case's record sets stay: "
+    "regulator_referred, media from the media channel, confidential from the form) and, for bank "
+    "cards, the `card`. `needs_triage` is removed: the case leaves the 待分类 queue. Routing is "
+    "evaluated again on the correction with the case's severity, which only rises (its clocks "
+    "re-plan when it does). When the routed unit changes, the case moves there as a transfer "
+    "moves it: to `assigned`, the handler picked there, the first receiver owning it until the "
+    "new unit accepts, and a `transferred` event after the `reclassified` one; a case that was "
+    "waiting for triage is routed for the first time, so that move is not counted as a transfer. "
+    "The `reclassified` event records the labels (`data.labels`) with the before/after and the "
+    "reason; the classifier's training learns from it. Allowed where transfer is: registered, "
+    "assigned, accepted, in_progress." + COMMON,
+)
+async def reclassify_complaint(
+    case_number: str, body: ReclassifyBody, session: SessionDep, principal: HandleKey, rulebook: RulebookDep
+) -> CaseView:
+    return await act(
+        session,
+        case_number=case_number,
+        action=Action.RECLASSIFY,
         body=body,
         principal=principal,
         rulebook=rulebook,
