@@ -8,7 +8,8 @@ by a `transferred` event after the `reclassified` one. A case that waited for tr
 routed for the first time, so that move does not count as a transfer (提级督办, first-contact
 resolution); a correction of a classified case does.
 
-The `reclassified` event carries the person's labels (`data.labels`) for the classifier's trainer.
+The `reclassified` event carries the person's labels (`data.labels`), which the classifier's
+trainer reads back (routing.corrections).
 """
 
 from complaints.db import events

@@ -73,13 +73,20 @@ async def contact(acting: Acting, body: ContactBody) -> Step:
 
 async def transfer(acting: Acting, body: TransferBody) -> Step:
     """To another unit, which must accept it again; the clocks keep running (the complainant's
-    wait does not start over), and the third transfer brings in consumer protection."""
+    wait does not start over), and the third transfer brings in consumer protection.
+
+    `misrouted` says the first routing was wrong: the event carries it, and the trainer of the
+    classifier reads the target unit as a label (routing.corrections)."""
     case, rulebook = acting.case, acting.rulebook
     if body.unit not in rulebook.units:
         raise InvalidInput(f"no org unit {body.unit!r}", field="unit")
     if body.unit == case.unit_code:
         raise InvalidInput(f"the case is already with {body.unit}", field="unit")
-    return Step(EventKind.TRANSFERRED, data={"unit": body.unit}, followups=move_to_unit(acting, body.unit))
+    followups = move_to_unit(acting, body.unit)
+    data: dict[str, object] = {"unit": body.unit}
+    if body.misrouted:
+        data["misrouted"] = True
+    return Step(EventKind.TRANSFERRED, data=data, followups=followups)
 
 
 def move_to_unit(acting: Acting, unit: str, *, counts_as_transfer: bool = True) -> list[CaseEvent]:

@@ -83,6 +83,11 @@ class TransferBody(NeedsReason):
     model_config = _examples({"actor": "CC001", "unit": "HQ-OPS", "reason": "属于ATM设备收费问题"})
 
     unit: Code = Field(description="The org unit code the case moves to.")
+    misrouted: bool = Field(
+        default=False,
+        description="True when the transfer corrects a wrong routing (the case should never have come "
+        "to this unit): the target unit is then a label the classifier's trainer learns from.",
+    )
 
 
 class ReclassifyBody(NeedsReason):

@@ -154,7 +154,8 @@ async def contact_complainant(
     operation_id="transferComplaint",
     summary="Transfer to another unit",
     description="The case goes to `unit` (422 if unknown) and waits there to be accepted; its clocks "
-    "keep running. The third transfer brings in consumer protection (提级督办)." + COMMON,
+    "keep running. The third transfer brings in consumer protection (提级督办). `misrouted: true` "
+    "says the routing was wrong: the target unit becomes a label for the classifier's training." + COMMON,
 )
 async def transfer_complaint(
     case_number: str, body: TransferBody, session: SessionDep, principal: HandleKey, rulebook: RulebookDep
