@@ -4,7 +4,10 @@ import itertools
 from typing import Any
 
 import httpx
+from sqlalchemy import update
 
+from complaints.db.engine import SessionFactory, unit_of_work
+from complaints.db.models import Case
 from complaints.settings import Settings
 from tests.factories import complaint, run_routing_worker
 
@@ -75,4 +78,28 @@ async def resolved(client: httpx.AsyncClient, settings: Settings, **fields: Any)
         verdict="communication",
         reply="已解释",
     )
+    return number
+
+
+async def needing_triage(
+    client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, **fields: Any
+) -> str:
+    """A case as routing leaves one its classifier could not place: in the default unit HQ-CP,
+    held by its triage role (CP020), flagged needs_triage, unclassified.
+
+    Set in the database until the classifier routes such cases itself."""
+    number = await routed(client, settings, **fields)
+    async with unit_of_work(sessions) as session:
+        await session.execute(
+            update(Case)
+            .where(Case.case_number == number)
+            .values(
+                unit_code="HQ-CP",
+                assignee_staff_id="CP020",
+                business_type=None,
+                cause=None,
+                flags=["needs_triage"],
+                routing_rule="default",
+            )
+        )
     return number

@@ -20,6 +20,7 @@ ACTIONS = [
     "notes",
     "contact",
     "transfer",
+    "reclassify",
     "return",
     "escalate",
     "extend",
@@ -39,6 +40,7 @@ VALID: dict[str, dict[str, Any]] = {
     "notes": {"text": "备注"},
     "contact": {"summary": "已联系"},
     "transfer": {"unit": "HQ-OPS", "reason": "转办"},
+    "reclassify": {"business_type": "bank_cards", "cause": "fees", "reason": "改判"},
     "return": {"reason": "退回"},
     "escalate": {"reason": "升级"},
     "extend": {"days": 30, "approver": "CC010", "reason": "复杂"},  # + complainant_notified_at: see body()
@@ -62,7 +64,7 @@ def valid_body(action: str, **changes: Any) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-NEEDS_REASON = ["transfer", "return", "escalate", "extend", "reopen", "withdraw", "refuse"]
+NEEDS_REASON = ["transfer", "reclassify", "return", "escalate", "extend", "reopen", "withdraw", "refuse"]
 
 
 @pytest.mark.parametrize("action", ACTIONS)
@@ -70,7 +72,7 @@ async def test_an_unknown_case_is_a_404(client: httpx.AsyncClient, action: str) 
     assert_problem(await act(client, "TS20260101999999", action, **valid_body(action)), 404)
 
 
-@pytest.mark.parametrize("action", ["accept", "notes", "transfer", "withdraw"])
+@pytest.mark.parametrize("action", ["accept", "notes", "transfer", "reclassify", "withdraw"])
 async def test_another_branchs_case_is_a_404_and_untouched(
     client: httpx.AsyncClient, settings: Settings, sessions: SessionFactory, action: str
 ) -> None:
@@ -140,6 +142,7 @@ async def test_an_illegal_transition_is_a_409_listing_the_allowed_actions(
         "accept",
         "notes",
         "transfer",
+        "reclassify",
         "escalate",
         "extend",
         "withdraw",

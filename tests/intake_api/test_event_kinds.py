@@ -2,7 +2,7 @@
 repeat, every action, warnings and breaches with their actions, a data-subject request — the
 kinds stored are members of EventKind, and every climb of the ladder names its rule."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -14,6 +14,7 @@ from complaints.db.models import CaseEvent
 from complaints.deadlines.sweep import sweep_once
 from complaints.domain.events import EventKind
 from complaints.settings import Settings
+from tests.clock import CLOCK
 from tests.intake_api.handling import accepted, events, ok, resolved, routed
 
 PERSON = {"name": "李四", "phone": "13700001111", "id_number": "110101199003071234"}
@@ -36,12 +37,12 @@ async def a_full_life(client: httpx.AsyncClient, settings: Settings) -> None:
     await routed(client, settings, content="信用卡年费乱收费，我要找记者曝光")
     await routed(client, settings, content="客户在网点辱骂柜员并砸坏设备", demand=None, branch_code="BR-001")
     await ok(client, number, "notes", text="客户称未收到扣费短信")
-    promised = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    promised = (CLOCK() + timedelta(days=1)).isoformat()
     await ok(client, number, "contact", summary="已致电客户", promised_reply_at=promised)
     await ok(client, number, "pause", waiting_for="appraisal")
     await ok(client, number, "resume")
     await ok(client, number, "escalate", reason="客户要求领导处理")
-    told = datetime.now(UTC).isoformat()
+    told = CLOCK().isoformat()
     await ok(client, number, "extend", days=30, approver="CC010", complainant_notified_at=told, reason="复杂")
     await ok(client, number, "resolve", outcome="explanation", verdict="communication", reply="已解释")
     await ok(client, number, "callback", satisfaction="dissatisfied", notes="不认可")
@@ -55,6 +56,8 @@ async def a_full_life(client: httpx.AsyncClient, settings: Settings) -> None:
     survivor = await accepted(client, settings)
     await ok(client, await accepted(client, settings), "merge", into=survivor, reason="同一事项")
     await ok(client, await routed(client, settings), "transfer", unit="HQ-OPS", reason="转办")
+    reclassify = {"business_type": "loans", "cause": "fees", "reason": "房贷"}
+    await ok(client, await routed(client, settings), "reclassify", **reclassify)
     await ok(client, await routed(client, settings), "refuse", ground="in_litigation", reason="已诉讼")
     await ok(client, await routed(client, settings), "withdraw", reason="撤回")
 
@@ -71,8 +74,8 @@ async def test_every_kind_written_is_a_member_of_the_vocabulary(
 ) -> None:
     await a_full_life(client, settings)
     # Some clocks past a warning threshold, then every clock breached.
-    await sweep(sessions, settings, now=datetime.now(UTC) + timedelta(hours=13))
-    await sweep(sessions, settings, now=datetime.now(UTC) + timedelta(days=400))
+    await sweep(sessions, settings, now=CLOCK() + timedelta(hours=13))
+    await sweep(sessions, settings, now=CLOCK() + timedelta(days=400))
 
     kinds = await stored_kinds(sessions)
 
@@ -104,7 +107,7 @@ async def test_breach_escalations_carry_the_breached_clock_as_their_rule(
 ) -> None:
     number = await routed(client, settings)
 
-    await sweep(sessions, settings, now=datetime.now(UTC) + timedelta(days=400))
+    await sweep(sessions, settings, now=CLOCK() + timedelta(days=400))
 
     climbs = [(e["data"]["rule"], e["actor"], e["reason"]) for e in await escalations(client, number)]
     assert climbs == [

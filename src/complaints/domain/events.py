@@ -10,7 +10,13 @@ member is not a breaking change for clients generated from the OpenAPI spec.
 from enum import StrEnum
 from typing import Literal, NotRequired, TypedDict
 
-from complaints.domain.vocabulary import EscalationLevel
+from complaints.domain.vocabulary import (
+    BusinessType,
+    CardKind,
+    Cause,
+    EscalationLevel,
+    Flag,
+)
 
 
 class EventKind(StrEnum):
@@ -34,6 +40,7 @@ class EventKind(StrEnum):
     NOTED = "noted"  # an internal note
     CONTACTED = "contacted"  # the complainant was talked to (the first response), maybe with a promise
     TRANSFERRED = "transferred"  # to another unit, which must accept it again
+    RECLASSIFIED = "reclassified"  # a person corrected business type, cause, card or flags; a label
     RETURNED = "returned"  # the proposal went back for rework (退回重办)
     EXTENDED = "extended"  # the regulatory period was extended to 30 or 60 days, with its approver
     PAUSED = "paused"  # waiting on the complainant or an appraisal: the clocks stop
@@ -76,3 +83,13 @@ class CallbackData(TypedDict):
     satisfaction: str
     notes: NotRequired[str | None]
     reopened: NotRequired[Literal[True]]
+
+
+class Labels(TypedDict):
+    """`reclassified` → `data.labels`: what the person said the complaint is, as the classifier's
+    trainer reads it back (routing.corrections). `flags` are the flags they said hold."""
+
+    business_type: BusinessType
+    cause: Cause
+    card: CardKind | None
+    flags: list[Flag]

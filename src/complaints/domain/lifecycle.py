@@ -23,6 +23,7 @@ class Action(StrEnum):
     NOTES = "notes"
     CONTACT = "contact"
     TRANSFER = "transfer"
+    RECLASSIFY = "reclassify"
     RETURN = "return"
     ESCALATE = "escalate"
     EXTEND = "extend"
@@ -70,6 +71,9 @@ _Target: TypeAlias = Status | Mapping[Satisfaction, Status]
 #   receipt (case number) first; once handling has started (in_progress) it is a resolution
 #   with outcome `rejected`, not a refusal.
 # - transfer is not allowed while paused: resume first, so the new unit gets a running clock.
+# - reclassify (a person corrects business type, cause and flags) leaves the status as it is,
+#   and is allowed exactly where transfer is: when the correction re-routes the case, the move
+#   is a transfer's (to `assigned`, waiting for the new unit to accept).
 # - resolve is not allowed while paused: the wait must end (resume) before a proposal.
 # - escalate/extend only while open: after resolve the regulatory clock is met.
 # - withdraw is allowed after resolve (the complainant drops it before the callback), not
@@ -89,6 +93,7 @@ _TRANSITIONS: Final[Mapping[Status, Mapping[Action, _Target]]] = {
         Action.ASSIGN: Status.ASSIGNED,
         Action.NOTES: Status.REGISTERED,
         Action.TRANSFER: Status.ASSIGNED,
+        Action.RECLASSIFY: Status.REGISTERED,
         Action.ESCALATE: Status.REGISTERED,
         Action.EXTEND: Status.REGISTERED,
         Action.WITHDRAW: Status.WITHDRAWN,
@@ -99,6 +104,7 @@ _TRANSITIONS: Final[Mapping[Status, Mapping[Action, _Target]]] = {
         Action.ACCEPT: Status.ACCEPTED,
         Action.NOTES: Status.ASSIGNED,
         Action.TRANSFER: Status.ASSIGNED,
+        Action.RECLASSIFY: Status.ASSIGNED,
         Action.ESCALATE: Status.ASSIGNED,
         Action.EXTEND: Status.ASSIGNED,
         Action.WITHDRAW: Status.WITHDRAWN,
@@ -110,6 +116,7 @@ _TRANSITIONS: Final[Mapping[Status, Mapping[Action, _Target]]] = {
         # The first contact with the complainant is the first response.
         Action.CONTACT: Status.IN_PROGRESS,
         Action.TRANSFER: Status.ASSIGNED,
+        Action.RECLASSIFY: Status.ACCEPTED,
         Action.ESCALATE: Status.ACCEPTED,
         Action.EXTEND: Status.ACCEPTED,
         Action.PAUSE: Status.PAUSED,
@@ -123,6 +130,7 @@ _TRANSITIONS: Final[Mapping[Status, Mapping[Action, _Target]]] = {
         Action.NOTES: Status.IN_PROGRESS,
         Action.CONTACT: Status.IN_PROGRESS,
         Action.TRANSFER: Status.ASSIGNED,
+        Action.RECLASSIFY: Status.IN_PROGRESS,
         Action.ESCALATE: Status.IN_PROGRESS,
         Action.EXTEND: Status.IN_PROGRESS,
         Action.PAUSE: Status.PAUSED,

@@ -74,6 +74,14 @@ class Cause(StrEnum):
     OTHER = "other"
 
 
+class CardKind(StrEnum):
+    """Which bank card a bank_cards complaint is about: the card centre owns credit cards, while a
+    debit card is an account at an outlet (DOMAIN.md), so the two route differently."""
+
+    CREDIT = "credit"
+    DEBIT = "debit"
+
+
 class Severity(StrEnum):
     """一般, 重要, 紧急, 重大 — ordered from least to most severe."""
 
@@ -104,6 +112,9 @@ class Flag(StrEnum):
     AGGRESSIVE = "aggressive"
     CONFIDENTIAL = "confidential"
     CROSS_DEPARTMENT = "cross_department"
+    # The classifier could not place the case with confidence: it waits in the default unit's
+    # triage ("待分类") until a person reclassifies it, rather than passing for classified.
+    NEEDS_TRIAGE = "needs_triage"
 
 
 class Status(StrEnum):
@@ -181,6 +192,8 @@ class Role(StrEnum):
     MANAGER = "manager"
     CONSUMER_PROTECTION_HEAD = "consumer_protection_head"
     LEADERSHIP = "leadership"
+    # Sorts the cases the classifier could not place (Flag.NEEDS_TRIAGE), in the default unit.
+    TRIAGE = "triage"
 
 
 class EscalationLevel(StrEnum):

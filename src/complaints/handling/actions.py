@@ -4,7 +4,7 @@
 names the actor, asks `domain.lifecycle` where the action leads (an illegal one raises
 IllegalTransition with the actions allowed now), lets the action's function do its part and
 writes the append-only event: who, when, from and to which status, why, and what changed
-(`data.before` / `data.after`, clocks included). Rules the action fired (an escalation, the
+(`data.before` / `data.after`, clocks and classification included). Rules the action fired (an escalation, the
 other side of a merge) follow as their own events.
 """
 
@@ -23,7 +23,7 @@ from complaints.deadlines import clocks
 from complaints.domain.lifecycle import Action, next_status
 from complaints.domain.rulebook import Rulebook
 from complaints.domain.vocabulary import Status
-from complaints.handling import resolution
+from complaints.handling import reclassification, resolution
 from complaints.handling import steps as handling
 from complaints.handling.acting import Acting, Step, resolve_actor
 from complaints.handling.case_reads import find_case
@@ -38,6 +38,7 @@ from complaints.schemas.actions import (
     MergeBody,
     NotesBody,
     PauseBody,
+    ReclassifyBody,
     RefuseBody,
     ReopenBody,
     ResolveBody,
@@ -103,7 +104,27 @@ ACTIONS: Final[tuple[ActionSpec, ...]] = (
         operation_id="transferComplaint",
         summary="Transfer to another unit",
         description="The case goes to `unit` (422 if unknown) and waits there to be accepted; its clocks "
-        "keep running. The third transfer brings in consumer protection (提级督办).",
+        "keep running. The third transfer brings in consumer protection (提级督办). `misrouted: true` says "
+        "the routing was wrong: the target unit becomes a label for the classifier's training.",
+    ),
+    ActionSpec(
+        Action.RECLASSIFY,
+        ReclassifyBody,
+        reclassification.reclassify,
+        operation_id="reclassifyComplaint",
+        summary="Correct the classification, and re-route",
+        description="A person says what the complaint is about: `business_type`, `cause`, the `flags` "
+        "that hold (they replace the flags read from the text; the flags the case's record sets stay: "
+        "regulator_referred, media from the media channel, confidential from the form) and, for bank "
+        "cards, the `card`. `needs_triage` is removed: the case leaves the 待分类 queue. Routing is "
+        "evaluated again on the correction with the case's severity, which only rises (its clocks "
+        "re-plan when it does). When the routed unit changes, the case moves there as a transfer "
+        "moves it: to `assigned`, the handler picked there, the first receiver owning it until the "
+        "new unit accepts, and a `transferred` event after the `reclassified` one; a case that was "
+        "waiting for triage is routed for the first time, so that move is not counted as a transfer. "
+        "The `reclassified` event records the labels (`data.labels`) with the before/after and the "
+        "reason; the classifier's training learns from it. Allowed where transfer is: registered, "
+        "assigned, accepted, in_progress.",
     ),
     ActionSpec(
         Action.RETURN,
@@ -221,6 +242,10 @@ SPECS: Final[Mapping[Action, ActionSpec]] = {spec.action: spec for spec in ACTIO
 # What the event's before/after compares: the case's handling fields (as the API names them).
 TRACKED: Final[Mapping[str, str]] = {
     "status": "status",
+    "business_type": "business_type",
+    "cause": "cause",
+    "flags": "flags",
+    "severity": "severity",
     "unit": "unit_code",
     "assignee": "assignee_staff_id",
     "escalation_level": "escalation_level",
@@ -270,7 +295,9 @@ async def perform(
             at=now,
             actor=actor.name,
             from_status=from_status,
-            to_status=to_status,
+            # Where the action left the case: a reclassification that re-routes moves it as a
+            # transfer does, although by itself it keeps the status.
+            to_status=case.status,
             reason=step.reason if step.reason is not None else body.reason,
             data={**step.data, "before": _nest(before, changed), "after": _nest(after, changed)},
         )
@@ -314,4 +341,6 @@ def _plain(value: object) -> object:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, list):
+        return list(value)  # a copy: the snapshot before must not follow the case
     return value

@@ -19,6 +19,7 @@ from complaints.domain.vocabulary import (
     DeadlineKind,
     DeadlineState,
     EscalationLevel,
+    Flag,
     Severity,
     Status,
 )
@@ -62,6 +63,8 @@ class CaseFilters:
     unaccepted: bool | None = None
     assignee: str | None = None
     escalation_level: EscalationLevel | None = None
+    # The classifier could not place it: it waits to be sorted (Flag.NEEDS_TRIAGE, 待分类).
+    needs_triage: bool | None = None
 
 
 def _visible(query: Select[*Ts], principal: Principal) -> Select[*Ts]:
@@ -265,6 +268,9 @@ def filtered(query: Select[*Ts], *, principal: Principal, filters: CaseFilters, 
         query = query.where(Case.assignee_staff_id == filters.assignee)
     if filters.escalation_level:
         query = query.where(Case.escalation_level == filters.escalation_level)
+    if filters.needs_triage is not None:
+        waiting = Case.flags.contains([Flag.NEEDS_TRIAGE.value])
+        query = query.where(waiting if filters.needs_triage else ~waiting)
     return query
 
 

@@ -6,11 +6,12 @@ what the action changes (clocks through `services.clocks`), and returns the even
 
 from datetime import timedelta
 
+from complaints.db.models import CaseEvent
 from complaints.deadlines import clocks
 from complaints.domain.assignment import pick_handler
 from complaints.domain.escalation import EscalationRule, rank
 from complaints.domain.events import EventKind
-from complaints.domain.vocabulary import DeadlineKind, EscalationLevel
+from complaints.domain.vocabulary import DeadlineKind, EscalationLevel, Flag
 from complaints.errors import InvalidInput
 from complaints.escalation import ladder
 from complaints.handling.acting import Acting, Step, restart_clocks
@@ -72,27 +73,47 @@ async def contact(acting: Acting, body: ContactBody) -> Step:
 
 async def transfer(acting: Acting, body: TransferBody) -> Step:
     """To another unit, which must accept it again; the clocks keep running (the complainant's
-    wait does not start over), and the third transfer brings in consumer protection."""
+    wait does not start over), and the third transfer brings in consumer protection.
+
+    `misrouted` says the first routing was wrong: the event carries it, and the trainer of the
+    classifier reads the target unit as a label (routing.corrections)."""
     case, rulebook = acting.case, acting.rulebook
     if body.unit not in rulebook.units:
         raise InvalidInput(f"no org unit {body.unit!r}", field="unit")
     if body.unit == case.unit_code:
         raise InvalidInput(f"the case is already with {body.unit}", field="unit")
+    followups = move_to_unit(acting, body.unit)
+    data: dict[str, object] = {"unit": body.unit}
+    if body.misrouted:
+        data["misrouted"] = True
+    return Step(EventKind.TRANSFERRED, data=data, followups=followups)
+
+
+def move_to_unit(acting: Acting, unit: str, *, counts_as_transfer: bool = True) -> list[CaseEvent]:
+    """Hand the case to `unit` and whoever there takes new cases (recusal kept; its triage role
+    while the case needs triage). It waits there to be accepted: until then its first receiver
+    keeps owning it (首问负责). A transfer counts towards 提级督办, whose event is returned when
+    this one reaches the limit."""
+    case, rulebook = acting.case, acting.rulebook
     handler = pick_handler(
-        rulebook.people_in(body.unit), complained_about=case.staff_id, complained_branch=case.branch_code
+        rulebook.people_in(unit),
+        complained_about=case.staff_id,
+        complained_branch=case.branch_code,
+        needs_triage=Flag.NEEDS_TRIAGE in case.flags,
     )
     returns, transfers = case.return_count, case.transfer_count
-    case.unit_code = body.unit
+    case.unit_code = unit
     case.assignee_staff_id = handler.staff_id if handler else None
     case.assigned_at = acting.now
     case.unaccepted_steps = 0
     case.accepted_at = None
     case.accepted_by = None
-    case.transfer_count += 1
+    if counts_as_transfer:
+        case.transfer_count += 1
     supervised = ladder.supervision(
         case, returns_before=returns, transfers_before=transfers, rulebook=rulebook, now=acting.now
     )
-    return Step(EventKind.TRANSFERRED, data={"unit": body.unit}, followups=[supervised] if supervised else [])
+    return [supervised] if supervised else []
 
 
 async def return_for_rework(acting: Acting, body: ReturnBody) -> Step:

@@ -1,4 +1,5 @@
-"""The staff console's work queue: a person's cases, their unit's, those about to breach, the overdue.
+"""The staff console's work queue: a person's cases, their unit's, those about to breach, the
+overdue, and those waiting to be classified (待分类: the classifier could not place them).
 
 Only cases still being worked (a resolved case still owes its callback); the most urgent
 first, by the next clock to fall due. Paged by number: a queue is read, not synced.
@@ -23,6 +24,7 @@ class Tab(StrEnum):
     UNIT = "unit"
     ABOUT_TO_BREACH = "about_to_breach"
     OVERDUE = "overdue"
+    TO_CLASSIFY = "to_classify"
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ def _filters(tab: Tab, *, staff_id: str, unit_code: str) -> CaseFilters:
             return CaseFilters(about_to_breach=True)
         case Tab.OVERDUE:
             return CaseFilters(overdue=True)
+        case Tab.TO_CLASSIFY:
+            return CaseFilters(needs_triage=True)
 
 
 async def work_queue(

@@ -2,16 +2,20 @@
 
 Every body may name the acting handler (`actor`, a staff id from the configured people); without
 it the API key's name is recorded. `reason` is required where API.md requires it: transfer,
-return, escalate, extend, reopen, withdraw and refuse.
+reclassify, return, escalate, extend, reopen, withdraw and refuse.
 """
 
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
+from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 from complaints.domain.vocabulary import (
+    BusinessType,
+    CardKind,
+    Cause,
     EscalationLevel,
+    Flag,
     Outcome,
     RefusalGround,
     Satisfaction,
@@ -79,6 +83,56 @@ class TransferBody(NeedsReason):
     model_config = _examples({"actor": "CC001", "unit": "HQ-OPS", "reason": "属于ATM设备收费问题"})
 
     unit: Code = Field(description="The org unit code the case moves to.")
+    misrouted: bool = Field(
+        default=False,
+        description="True when the transfer corrects a wrong routing (the case should never have come "
+        "to this unit): the target unit is then a label the classifier's trainer learns from.",
+    )
+
+
+class ReclassifyBody(NeedsReason):
+    """A person corrects what the complaint is about; routing is evaluated again on the correction."""
+
+    model_config = _examples(
+        {
+            "actor": "CP020",
+            "business_type": "bank_cards",
+            "cause": "fees",
+            "card": "credit",
+            "flags": ["repeat"],
+            "reason": "客户投诉信用卡年费，并称已第二次反映",
+        }
+    )
+
+    business_type: BusinessType
+    cause: Cause
+    flags: list[Flag] = Field(
+        default=[],
+        max_length=len(Flag),
+        description="Every flag that holds for the complaint as the person reads it. It replaces the "
+        "flags read from the text; the flags the case's record sets (regulator_referred for a "
+        "regulator referral, media for the media channel, confidential when the form asked for it) "
+        "stay whatever this says. `needs_triage` cannot be given: a reclassification removes it.",
+    )
+    card: CardKind | None = Field(
+        default=None,
+        description="Which card, for business_type `bank_cards` only (422 otherwise): credit cards "
+        "belong to the card centre, a debit card is an account at an outlet.",
+    )
+
+    @field_validator("flags")
+    @classmethod
+    def _no_triage(cls, flags: list[Flag]) -> list[Flag]:
+        if Flag.NEEDS_TRIAGE in flags:
+            raise ValueError("needs_triage is what a reclassification removes; it cannot be given")
+        return sorted(set(flags))
+
+    @field_validator("card")
+    @classmethod
+    def _only_for_cards(cls, card: CardKind | None, info: ValidationInfo) -> CardKind | None:
+        if card is not None and info.data.get("business_type") not in (None, BusinessType.BANK_CARDS):
+            raise ValueError("card is for business_type bank_cards only")
+        return card
 
 
 class ReturnBody(NeedsReason):

@@ -17,7 +17,11 @@ from starlette.datastructures import FormData
 
 from complaints.domain.lifecycle import Action, allowed_actions
 from complaints.domain.vocabulary import (
+    BusinessType,
+    CardKind,
+    Cause,
     EscalationLevel,
+    Flag,
     Outcome,
     RefusalGround,
     Satisfaction,
@@ -35,6 +39,7 @@ class Kind(StrEnum):
     SELECT = "select"
     DATETIME = "datetime"
     NUMBER = "number"
+    CHECKBOXES = "checkboxes"  # several of `options`; the body gets a list
 
 
 @dataclass(frozen=True)
@@ -42,10 +47,16 @@ class Field:
     name: str
     kind: Kind
     options: tuple[str, ...] = ()
+    # Which of i18n.LABELS names the options.
+    labels: str = "option"
 
 
-def _choice(name: str, values: type[StrEnum]) -> Field:
-    return Field(name, Kind.SELECT, tuple(value.value for value in values))
+def _choice(name: str, values: type[StrEnum], *, labels: str = "option") -> Field:
+    return Field(name, Kind.SELECT, tuple(value.value for value in values), labels)
+
+
+# What a person may say holds; needs_triage is the classifier's, and a reclassification removes it.
+_STATED_FLAGS = tuple(flag.value for flag in Flag if flag is not Flag.NEEDS_TRIAGE)
 
 
 REASON = Field("reason", Kind.TEXTAREA)
@@ -56,6 +67,13 @@ FIELDS: Final[Mapping[Action, tuple[Field, ...]]] = {
     Action.NOTES: (Field("text", Kind.TEXTAREA),),
     Action.CONTACT: (Field("summary", Kind.TEXTAREA), Field("promised_reply_at", Kind.DATETIME)),
     Action.TRANSFER: (Field("unit", Kind.SELECT), REASON),
+    Action.RECLASSIFY: (
+        _choice("business_type", BusinessType, labels="business_type"),
+        _choice("cause", Cause, labels="cause"),
+        _choice("card", CardKind),
+        Field("flags", Kind.CHECKBOXES, _STATED_FLAGS, labels="flag"),
+        REASON,
+    ),
     Action.RETURN: (REASON,),
     Action.ESCALATE: (_choice("level", EscalationLevel), REASON),
     Action.EXTEND: (
@@ -147,6 +165,10 @@ def parse(action: Action, form: FormData, *, actor: str, zone: ZoneInfo) -> Acti
     """The action's body from the submitted fields; empty fields are left out."""
     data: dict[str, object] = {"actor": actor}
     for field in fields_of(action):
+        if field.kind is Kind.CHECKBOXES:
+            chosen = [value.strip() for value in form.getlist(field.name) if isinstance(value, str)]
+            data[field.name] = [value for value in chosen if value]
+            continue
         raw = form.get(field.name)
         value = raw.strip() if isinstance(raw, str) else ""
         if not value:

@@ -88,6 +88,14 @@ async def list_complaints(
     ] = None,
     assignee: Annotated[str | None, Query(max_length=32, description="The handler's staff id")] = None,
     escalation_level: EscalationLevel | None = None,
+    needs_triage: Annotated[
+        bool | None,
+        Query(
+            description="true: the cases the classifier could not place with confidence, waiting to be "
+            "sorted (flag `needs_triage`, the console's 待分类 queue; `reclassify` takes them out); "
+            "false: the others"
+        ),
+    ] = None,
     received_from: Moment | None = None,
     received_to: Moment | None = None,
     q: Annotated[str | None, Query(min_length=1, max_length=200, description="Text in the complaint")] = None,
@@ -108,6 +116,7 @@ async def list_complaints(
             unaccepted=unaccepted,
             assignee=assignee,
             escalation_level=escalation_level,
+            needs_triage=needs_triage,
             received_from=received_from,
             received_to=received_to,
             q=q,

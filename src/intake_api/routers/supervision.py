@@ -34,6 +34,14 @@ async def count_complaints(
     channel: Channel | None = None,
     severity: Severity | None = None,
     escalation_level: EscalationLevel | None = None,
+    needs_triage: Annotated[
+        bool | None,
+        Query(
+            description="true: the cases the classifier could not place with confidence, waiting to be "
+            "sorted (flag `needs_triage`, the console's 待分类 queue; `reclassify` takes them out); "
+            "false: the others"
+        ),
+    ] = None,
     received_from: Moment | None = None,
     received_to: Moment | None = None,
 ) -> CaseCounts:
@@ -49,6 +57,7 @@ async def count_complaints(
             channel=channel,
             severity=severity,
             escalation_level=escalation_level,
+            needs_triage=needs_triage,
             received_from=received_from,
             received_to=received_to,
         ),

@@ -37,3 +37,29 @@ def test_nobody_from_the_branch_complained_about_while_someone_else_can() -> Non
 
 def test_the_branch_itself_when_nobody_else_can() -> None:
     assert pick_handler(BRANCH, complained_about="E001", complained_branch="BR-001") == BRANCH[1]
+
+
+CP = [
+    person("CP001", "HQ-CP", Role.A_ROLE),
+    person("CP002", "HQ-CP", Role.B_ROLE),
+    person("CP020", "HQ-CP", Role.TRIAGE),
+]
+
+
+def test_a_case_needing_triage_goes_to_the_triage_role() -> None:
+    assert pick_handler(CP, complained_about=None, needs_triage=True) == CP[2]
+
+
+def test_the_triage_role_gets_no_classified_case() -> None:
+    assert pick_handler(CP, complained_about=None) == CP[0]
+    assert pick_handler(CP[2:], complained_about=None) is None
+
+
+def test_without_anyone_to_triage_the_usual_order_holds_the_case() -> None:
+    away = [*CP[:2], person("CP020", "HQ-CP", Role.TRIAGE, available=False)]
+    assert pick_handler(away, complained_about=None, needs_triage=True) == CP[0]
+    assert pick_handler(CARD, complained_about=None, needs_triage=True) == CARD[0]
+
+
+def test_the_triage_person_is_recused_like_anyone() -> None:
+    assert pick_handler(CP, complained_about="CP020", needs_triage=True) == CP[0]

@@ -7,7 +7,7 @@ STORED = {
     "received", "message", "registered", "assigned", "repeat_received", "leadership_notified",
     "deadline_started", "deadline_warned", "deadline_breached", "manager_notified",
     "holding_reply_queued", "severity_raised", "escalated", "accepted", "noted", "contacted",
-    "transferred", "returned", "extended", "paused", "resumed", "resolved", "called_back",
+    "transferred", "reclassified", "returned", "extended", "paused", "resumed", "resolved", "called_back",
     "reopened", "withdrawn", "refused", "merged", "merged_in", "closed",
     "personal_data_corrected", "personal_data_erased",
 }  # fmt: skip

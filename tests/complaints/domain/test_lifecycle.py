@@ -41,6 +41,8 @@ EXPECTED: dict[tuple[Status, Action], Status] = {
     (S.ACCEPTED, A.REFUSE): S.REFUSED,
     (S.RESOLVED, A.WITHDRAW): S.WITHDRAWN,
     **{(s, A.TRANSFER): S.ASSIGNED for s in (S.REGISTERED, S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS)},
+    # A correction keeps the status; when it re-routes, the move is a transfer's (hence the same statuses).
+    **{(s, A.RECLASSIFY): s for s in (S.REGISTERED, S.ASSIGNED, S.ACCEPTED, S.IN_PROGRESS)},
     **{(s, A.ESCALATE): s for s in OPEN},
     **{(s, A.EXTEND): s for s in OPEN},
     **{(s, A.WITHDRAW): S.WITHDRAWN for s in OPEN},
@@ -62,7 +64,7 @@ def expected_allowed(status: Status) -> list[Action]:
 
 
 def test_action_values_match_the_api() -> None:
-    api = ["accept", "notes", "contact", "transfer", "return", "escalate", "extend", "pause"]
+    api = ["accept", "notes", "contact", "transfer", "reclassify", "return", "escalate", "extend", "pause"]
     api += ["resume", "resolve", "callback", "reopen", "withdraw", "refuse", "merge", "close"]
     assert [a.value for a in Action] == ["register", "assign", *api]
     assert Action("return") is Action.RETURN

@@ -10,6 +10,7 @@ from complaints.db.models.channels import (
     RejectedMessage,
     SmsPart,
 )
+from complaints.db.models.classifier import ClassifierModel
 from complaints.db.models.configuration import (
     BreachPolicy,
     CalendarDay,
@@ -39,6 +40,7 @@ __all__ = [
     "CaseLink",
     "ChannelMessage",
     "ClassificationKeyword",
+    "ClassifierModel",
     "ConfigVersion",
     "Deadline",
     "IdempotencyKey",

@@ -7,6 +7,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Identity,
     Index,
@@ -77,6 +78,12 @@ class Case(Base):
     cause: Mapped[str | None] = mapped_column(String(32))
     severity: Mapped[str] = mapped_column(String(16))
     flags: Mapped[list[str]] = mapped_column(ARRAY(String(32)), default=list)
+    # What routing read in the text besides: credit or debit card, the channel of the disputed
+    # business (JR/T 0169's A-dimension), how sure it was, and the model that decided.
+    card_kind: Mapped[str | None] = mapped_column(String(16))
+    business_channel: Mapped[str | None] = mapped_column(String(32))
+    classification_confidence: Mapped[float | None] = mapped_column(Float)
+    classifier_version: Mapped[str | None] = mapped_column(String(64))
 
     unit_code: Mapped[str | None] = mapped_column(String(32))
     assignee_staff_id: Mapped[str | None] = mapped_column(String(32), index=True)
