@@ -1,0 +1,32 @@
+"""What every flag detector returns, and the text helpers they share."""
+
+import re
+from dataclasses import dataclass
+
+from complaints.domain.vocabulary import Flag
+
+_SENTENCE = re.compile(r"[^。!?;\n…]+")
+_QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|「[^」]*」|『[^』]*』|\"[^\"]*\"|'[^']*'")
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A flag that holds, with the words that made it hold (for the routing reason)."""
+
+    flag: Flag
+    evidence: tuple[str, ...]
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def without_quotes(text: str) -> str:
+    """Reported speech blanked out (same length): what a collector or clerk said is not what the
+    complainant says or does."""
+    return _QUOTED.sub(lambda m: " " * len(m.group()), text)
+
+
+def first(pattern: re.Pattern[str], text: str) -> str | None:
+    found = pattern.search(text)
+    return found.group() if found else None
