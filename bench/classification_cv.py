@@ -111,7 +111,7 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--C", type=float, nargs="*", default=[TrainingParameters().regularisation])
-    parser.add_argument("--ngrams", default="1,3")
+    parser.add_argument("--ngrams", default=",".join(map(str, TrainingParameters().char_ngrams)))
     parser.add_argument("--min-df", type=int, default=TrainingParameters().min_document_frequency)
     parser.add_argument("--min-word-frequency", type=int, default=None)
     parser.add_argument("--no-hmm", action="store_true")

@@ -11,9 +11,9 @@ is data, never code, so a tampered file can fail to load but cannot run anything
 
 import io
 import json
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -82,16 +82,12 @@ class Model:
 
     def vector(self, counts: Mapping[str, float]) -> Vector:
         """The document's TF-IDF vector as (feature indexes, L2-normalised values)."""
-        indexes: list[int] = []
-        values: list[float] = []
-        for feature, count in counts.items():
-            index = self.vocabulary.get(feature)
-            if index is not None and count > 0:
-                indexes.append(index)
-                # Sublinear tf on weighted counts: log1p keeps a weight below one positive.
-                values.append(math.log1p(count))
-        where = np.asarray(indexes, dtype=np.intp)
-        tfidf = np.asarray(values, dtype=np.float32) * self.idf[where]
+        found = np.fromiter(map(self.vocabulary.get, counts, repeat(-1)), dtype=np.intp, count=len(counts))
+        weights = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        keep = (found >= 0) & (weights > 0)
+        where = found[keep]
+        # Sublinear tf on weighted counts: log1p keeps a weight below one positive.
+        tfidf = np.log1p(weights[keep]) * self.idf[where]
         norm = float(np.linalg.norm(tfidf))
         return where, (tfidf / norm if norm > 0 else tfidf)
 

@@ -17,6 +17,7 @@ _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_LETTER = re.compile(r"[a-z]")
 _DIGIT = re.compile(r"[0-9]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 class Normaliser:
@@ -61,7 +62,7 @@ class Script:
 def script_of(normalised: str) -> Script:
     han = len(_HAN.findall(normalised))
     latin = len(_LATIN_LETTER.findall(normalised))
-    letters = sum(1 for char in normalised if char.isalpha())
+    letters = len(_LETTER.findall(normalised))
     return Script(han=han, latin_letters=latin, other_letters=max(letters - han - latin, 0))
 
 

@@ -1,6 +1,7 @@
 """What every flag detector returns, and the text helpers they share."""
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from complaints.domain.vocabulary import Flag
@@ -18,7 +19,17 @@ class Detection:
 
 
 def sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+    return _sentences(text)
+
+
+@lru_cache(maxsize=4)
+def _sentences_cached(text: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in _SENTENCE.findall(text) if s.strip())
+
+
+def _sentences(text: str) -> list[str]:
+    # Eight detectors split the same text in a row; split it once.
+    return list(_sentences_cached(text))
 
 
 def without_quotes(text: str) -> str:
