@@ -33,7 +33,7 @@ _COUNT_AFTER = re.compile(
 )
 _TOGETHER = re.compile(
     r"我们|咱们|大家|一共|全部|全都|都|一起|联名|集体|代表|家家|每个人|每一个人|整个|全村|全小区|光我知道|"
-    r"所有人|受影响|受害|都是|we |our |all of us"
+    r"所有人|受影响|受害|都是|we |our |of us"
 )
 # The count is a queue, a company's size, people required to attend, or the crowd of a threat.
 _NOT_COMPLAINANTS = re.compile(
