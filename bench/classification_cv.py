@@ -49,12 +49,14 @@ def evaluate(records, readings, bank, *, show_errors: bool = False) -> float:
     pred_type = [readings[i].business_type for i in order]
     truth_cause = [records[i].cause for i in order]
     pred_cause = [readings[i].cause for i in order]
-    accuracy = lambda t, p: sum(a == b for a, b in zip(t, p)) / max(len(t), 1)  # noqa: E731
+    accuracy = lambda t, p: sum(a == b for a, b in zip(t, p, strict=True)) / max(len(t), 1)  # noqa: E731
     print(
-        f"business type accuracy {accuracy(truth_type, pred_type):.3f} macro-F1 {macro_f1(truth_type, pred_type):.3f}"
+        f"business type accuracy {accuracy(truth_type, pred_type):.3f} "
+        f"macro-F1 {macro_f1(truth_type, pred_type):.3f}"
     )
     print(
-        f"cause         accuracy {accuracy(truth_cause, pred_cause):.3f} macro-F1 {macro_f1(truth_cause, pred_cause):.3f}"
+        f"cause         accuracy {accuracy(truth_cause, pred_cause):.3f} "
+        f"macro-F1 {macro_f1(truth_cause, pred_cause):.3f}"
     )
     cards = [
         i
@@ -72,7 +74,8 @@ def evaluate(records, readings, bank, *, show_errors: bool = False) -> float:
         fp = sum(flag not in records[i].flags and flag in readings[i].flags for i in order)
         fn = sum(flag in records[i].flags and flag not in readings[i].flags for i in order)
         print(
-            f"flag {flag:22s} precision {tp / max(tp + fp, 1):.3f} recall {tp / max(tp + fn, 1):.3f}  (tp {tp} fp {fp} fn {fn})"
+            f"flag {flag:22s} precision {tp / max(tp + fp, 1):.3f} recall {tp / max(tp + fn, 1):.3f}  "
+            f"(tp {tp} fp {fp} fn {fn})"
         )
     units = [bank.unit_of(records[i], readings[i]) for i in order]
     truth_units = [records[i].unit for i in order]
@@ -98,7 +101,8 @@ def evaluate(records, readings, bank, *, show_errors: bool = False) -> float:
             if truth_units[i] != units[i]:
                 r = records[i]
                 print(
-                    f"  {r.id} {r.unit}→{units[i]} | {r.business_type}/{r.card}/{r.cause} {sorted(r.flags)} | "
+                    f"  {r.id} {r.unit}→{units[i]} | {r.business_type}/{r.card}/{r.cause} "
+                    f"{sorted(r.flags)} | "
                     f"{readings[i].explanation()[:400]}"
                 )
                 print(f"      {r.text[:160]}")

@@ -5,6 +5,7 @@ channel readers) works on this one object, so they agree on what the text says a
 """
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -107,15 +108,13 @@ def _char_weights(text: str, found: list[Clause], tokens: list[Token]) -> list[f
     weights = [1.0] * len(text)
     for clause in found:
         weights[clause.start : clause.end] = [clause.weight] * (clause.end - clause.start)
-    clause_of = {}
-    for index, clause in enumerate(found):
-        for position in range(clause.start, clause.end):
-            clause_of[position] = index
     scope = 0
     current = -1
     words = [t for t in tokens if t.text.strip()]
+    ends = [clause.end for clause in found]
     for index, token in enumerate(words):
-        here = clause_of.get(token.start, -1)
+        at = bisect_right(ends, token.start)
+        here = at if at < len(found) and found[at].start <= token.start else -1
         if here != current:
             scope, current = 0, here
         word = token.text.strip()

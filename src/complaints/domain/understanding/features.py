@@ -2,33 +2,40 @@
 
 Words come from the segmentation (so 保险柜 is one feature, never 保险); character n-grams catch
 what segmentation splits differently from one wording to the next, and typos it cannot repair.
-Each occurrence counts with the weight of where it stands (sentences.py, document.py), so the
-model too hears the subject louder than a passing mention, in training and in reading alike. The
-n-grams of a clause take the clause's weight; the words also carry their negation.
+N-grams stay inside runs of letters and digits (no spaces or punctuation in them). Each occurrence
+counts with the weight of where it stands (sentences.py, document.py), so the model too hears the
+subject louder than a passing mention, in training and in reading alike: an n-gram takes its
+clause's weight, a word also its negation.
 """
 
+import re
 from collections import Counter, defaultdict
 
 from complaints.domain.understanding.document import Document
 
-WORD = "w:"
-CHARS = "c:"
+WORD = "w:"  # words are prefixed; n-grams are not (they never contain the colon)
+_RUN = re.compile(r"\w+")
 
 
 def features(document: Document, *, char_ngrams: tuple[int, int] = (1, 2)) -> dict[str, float]:
     """Feature → summed weight of its occurrences."""
-    counts: dict[str, float] = defaultdict(float)
-    for word, weight in document.words():
-        counts[WORD + word] += weight
     low, high = char_ngrams
     text = document.text
+    by_weight: dict[float, Counter[str]] = defaultdict(Counter)
     for clause in document.clauses:
-        span = text[clause.start : clause.end]
-        # Counter counts in C; spaces and punctuation-only n-grams are dropped after counting.
-        grams: Counter[str] = Counter()
-        for n in range(low, high + 1):
-            grams.update(span[offset : offset + n] for offset in range(len(span) - n + 1))
-        for gram, count in grams.items():
-            if gram.strip() == gram and any(c.isalnum() for c in gram):
-                counts[CHARS + gram] += count * clause.weight
-    return dict(counts)
+        grams = by_weight[clause.weight]
+        for run in _RUN.findall(text, clause.start, clause.end):
+            for n in range(low, min(high, len(run)) + 1):
+                grams.update(run[offset : offset + n] for offset in range(len(run) - n + 1))
+    counts: dict[str, float] = {}
+    # The common weight first, in one C-level update; the few weighted clauses add to it.
+    for weight, grams in sorted(by_weight.items(), key=lambda item: -len(item[1])):
+        if not counts:
+            counts = {gram: count * weight for gram, count in grams.items()}
+        else:
+            for gram, count in grams.items():
+                counts[gram] = counts.get(gram, 0.0) + count * weight
+    for word, weight in document.words():
+        key = WORD + word
+        counts[key] = counts.get(key, 0.0) + weight
+    return counts

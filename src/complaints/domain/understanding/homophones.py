@@ -79,26 +79,30 @@ class HomophoneRepair:
                 usual = readings.split(",")[0]
                 if usual:
                     sounds.setdefault(_fuzzy(usual), set()).add(char)
-        # variant → the terms it may stand for, each with whether the tones agree too.
-        candidates: dict[str, dict[str, bool]] = {}
         known = set(chosen)
         alike: dict[str, list[tuple[str, bool]]] = {}  # char → (sounds-alike char, same tone)
         for char in {c for t in chosen for c in t}:
             heard_as = {r for r in table.get(char, "").split(",") if r}
             others = set().union(*(sounds.get(_fuzzy(r), set()) for r in heard_as)) - {char}
             alike[char] = [(o, table.get(o, "").split(",")[0] in heard_as) for o in sorted(others)]
+        del table, sounds
+        # 鱼期 sounds like 逾期 and 预期: the term whose tones agree (yú, not yù) wins; a tie is dropped.
+        # Per variant, the one term it may stand for with tones agreeing, and without (None: a tie).
+        toned: dict[str, str | None] = {}
+        toneless: dict[str, str | None] = {}
         for term in chosen:
             for index, char in enumerate(term):
                 for other, same_tone in alike[char]:
                     variant = term[:index] + other + term[index + 1 :]
-                    if variant not in known and not is_word(variant):
-                        candidates.setdefault(variant, {})[term] = same_tone
-        # 鱼期 sounds like 逾期 and 预期: the term whose tones agree (yú, not yù) wins; a tie is dropped.
-        self._variants: dict[str, str] = {}
-        for variant, terms_for in candidates.items():
-            best = [t for t, tone in terms_for.items() if tone] or list(terms_for)
-            if len(best) == 1:
-                self._variants[variant] = best[0]
+                    if variant in known or is_word(variant):
+                        continue
+                    found = toned if same_tone else toneless
+                    found[variant] = term if found.get(variant, term) == term else None
+        self._variants: dict[str, str] = {
+            variant: term
+            for variant, term in {**toneless, **toned}.items()
+            if term is not None and (variant not in toned or toned[variant] is not None)
+        }
         self._lengths: dict[str, tuple[int, ...]] = {}
         for variant in self._variants:
             self._lengths[variant[0]] = (*self._lengths.get(variant[0], ()), len(variant))

@@ -15,8 +15,8 @@ import io
 import os
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass
 from importlib.resources import files
+from typing import NamedTuple
 
 with warnings.catch_warnings():
     # jieba 0.42's source has invalid escape sequences ("\."): compiling it warns, and where
@@ -33,8 +33,8 @@ DEFAULT_MIN_WORD_FREQUENCY = 10
 DEFAULT_HMM = False
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    # A tuple, not a frozen dataclass: a long complaint has hundreds and each is built per read.
     text: str
     start: int
     end: int
@@ -72,7 +72,7 @@ class Segmenter:
         self._tokenizer = tokenizer
 
     def tokens(self, text: str) -> list[Token]:
-        return [Token(word, start, end) for word, start, end in self._tokenizer.tokenize(text, HMM=self._hmm)]
+        return list(map(Token._make, self._tokenizer.tokenize(text, HMM=self._hmm)))
 
     def is_word(self, text: str) -> bool:
         """A word of the dictionary (not just the prefix of one)."""
