@@ -42,12 +42,13 @@ class Example:
 
 
 # Flags whose detectors have a learned second opinion (flags/__init__.py); each needs at least
-# `min_examples_per_class` positive and negative examples, or its head is not trained.
+# `min_examples_per_class` positive and negative examples, or its head is not trained. Not
+# malicious: cross-validation showed no gain from it, and a model that has seen "再不…我就…"
+# threats would call a lawful threat to go to the press or the regulator malicious.
 LEARNED_FLAGS = (
     Flag.INFORMATION_SECURITY,
     Flag.MEDIA,
     Flag.GROUP,
-    Flag.MALICIOUS,
     Flag.REPEAT,
     Flag.CONFIDENTIAL,
     Flag.VIP,

@@ -25,6 +25,8 @@ CASES: list[tuple[Flag, str, bool]] = [
     (F.INFORMATION_SECURITY, "我从没授权,你们却查了我的征信,查询原因写的是贷款审批", True),
     (F.INFORMATION_SECURITY, "刚办完房贷,中介就打电话来,连我贷了多少都说得出来", True),
     (F.INFORMATION_SECURITY, "你们员工泄露了我的个人信息", True),
+    (F.INFORMATION_SECURITY, "每天都有人打电话推销贷款,还知道我的名字和工作单位", True),
+    (F.INFORMATION_SECURITY, "柜员把我卡里还剩多少钱大声报出来,后面排队的人都听到了", True),
     (F.INFORMATION_SECURITY, "我担心信息泄露,所以不想在手机上拍身份证", False),
     (F.INFORMATION_SECURITY, "我的个人信息没有泄露,我要说的是排队太久", False),
     (F.INFORMATION_SECURITY, "你们城东支行卖给我的基金亏了两万", False),
@@ -52,6 +54,7 @@ CASES: list[tuple[Flag, str, bool]] = [
     (F.MALICIOUS, "再不处理我就向金融监管局投诉,并保留起诉的权利", False),
     (F.MALICIOUS, "我已经打12378反映了,也请了律师", False),
     (F.MALICIOUS, "催收员威胁我说再不还钱就到我单位拉横幅", False),
+    (F.MALICIOUS, "再不退钱,我就把这件事发到抖音上让大家评评理", False),  # the press is lawful
     # repeat: the text says this issue was raised before
     (F.REPEAT, "这已经是我第三次打电话反映了", True),
     (F.REPEAT, "上个月就反映过一次,到现在没人联系我", True),
@@ -59,6 +62,8 @@ CASES: list[tuple[Flag, str, bool]] = [
     (F.REPEAT, "又到月底了,手机银行又在维护", False),
     (F.REPEAT, "我又来了,不过这次是另一件事", False),
     (F.REPEAT, "这是我第二次申请房贷,又被拒了", False),
+    (F.REPEAT, "上次投诉过网银的事情已经解决了,这回说说房贷", False),
+    (F.REPEAT, "上个礼拜就反映过了,吞的卡到现在还没还给我", True),
     # confidential: asked for in the text
     (F.CONFIDENTIAL, "请不要让网点知道是我投诉的", True),
     (F.CONFIDENTIAL, "别告诉客户经理是我反映的,我们住一个小区", True),
@@ -74,6 +79,8 @@ CASES: list[tuple[Flag, str, bool]] = [
     (F.AGGRESSIVE, "保安上来推了我一把,我差点摔倒", True),
     (F.AGGRESSIVE, "客户经理把我的资料往桌上一摔,冲我吼", True),
     (F.AGGRESSIVE, "客户在柜台前拒绝离开长达两小时", True),
+    (F.AGGRESSIVE, "柜员把我的存折扔出窗口,掉在地上", True),
+    (F.AGGRESSIVE, "不退钱我就把你们的玻璃门砸了", False),  # a threat: malicious, not an act
     (F.AGGRESSIVE, "气得我想砸手机", False),
     (F.AGGRESSIVE, "砸锅卖铁也要还上这笔钱", False),
     (F.AGGRESSIVE, "我打了个电话给客服,说要打官司", False),

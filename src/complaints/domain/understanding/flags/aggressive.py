@@ -25,7 +25,7 @@ _ACT = re.compile(
 )
 _NOT_AN_ACT = re.compile(
     r"想|恨不得|差点|差一点|真想|就想|忍住|忍了|要不是|如果|假如|要是|没喊|没闹|没动手|没摔|没砸|没有动手|"
-    r"在家|家里|电话里|电话那头|机器|补登机|存折|would|wanted to|felt like|almost"
+    r"在家|家里|电话里|电话那头|机器|补登机|would|wanted to|felt like|almost"
 )
 # A threat of what they will do is malicious, not an act on site.
 _THREAT = re.compile(r"我就|就把|就去|就在|不然|否则|再不|不给我?|不赔|不退|明天|说到做到|要是不|i will")

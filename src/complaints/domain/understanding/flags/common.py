@@ -1,8 +1,8 @@
 """What every flag detector returns, and the text helpers they share."""
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from complaints.domain.vocabulary import Flag
 

@@ -22,7 +22,7 @@ _DATA = (
     r"个人信息|个人资料|客户信息|客户资料|客户名单|名单|信息|资料|数据|隐私|电话号码|手机号|号码|电话|身份证|证件|"
     r"复印件|护照|照片|住址|地址|余额|存款|流水|账户|账号|卡号|征信|名字|姓名|全名|单位|收入|月薪|薪水|工资|"
     r"欠款|欠了|欠钱|欠银行|欠你们|房号|贷款金额|贷了多少|消费明细|消费记录|交易记录|明细|账单|对账单|到期日|资产|"
-    r"持仓|购买金额|学号|聊天记录|截图|"
+    r"持仓|购买金额|学号|聊天记录|截图|多少钱|卡里|存了多少|"
     r"personal (?:data|information|details)|my (?:number|phone|address|balance|details|data|salary|"
     r"passport|id)|"
     r"account (?:balance|information|details)|credit report|passport|id card|payroll|salary"
@@ -52,6 +52,8 @@ _TOLD_OR_SHOWN = re.compile(
     rf"|(?:打印|打)给了?(?:他|她|我儿子|我女儿)|写在.{{0,8}}(?:白板|便签|纸上)|贴在.{{0,6}}(?:显示器|墙|门)"
     rf"|(?:别人|另一个|另一位|另一家|上一个|同名)(?:客户|人|公司|机主)?的(?:.{{0,4}})(?:{_DATA})"
     rf"|连.{{0,16}}都(?:知道|晓得|说得出|清楚|know)"
+    rf"|(?:把|将)(?:我的?|客户的?)?.{{0,8}}(?:资料|信息|号码|电话|数据).{{0,4}}"
+    rf"(?:给出去|卖出去|透露出去|泄露出去|流出去|传出去)"
     r"|read (?:my|our) .{0,20}(?:out loud|aloud)|told (?:him|her|them|my)|shared (?:our|my)|"
     r"photograph(?:ed)? (?:my|our)|left (?:the|my) (?:copy|documents)|gave (?:him|her|them) my"
 )
@@ -83,6 +85,10 @@ _NOT_A_LEAK = re.compile(
 
 def detect(document: Document) -> Detection | None:
     for sentence in sentences(document.text):
+        # A caller who knows too much is often named a clause before what they knew.
+        known = _KNOWN_BY_OTHERS.search(sentence)
+        if known and not any(_NOT_A_LEAK.search(c) for c in re.split(r"[,:]", known.group())):
+            return Detection(Flag.INFORMATION_SECURITY, (known.group(),))
         for clause in re.split(r"[,:]", sentence):
             if _NOT_A_LEAK.search(clause):
                 continue

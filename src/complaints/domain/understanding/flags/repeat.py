@@ -25,7 +25,8 @@ _CUE = re.compile(
     rf"不止一次|不下[两三四五]次|又是我|还是那个问题|还是那件事|"
     rf"asked .{{0,20}}(?:three|four|five|several) times|"
     rf"(?:called|asked|written|emailed) (?:you )?(?:three|four|five|several|many) times|"
-    rf"(?:上个月|上周|上礼拜|上次|上回|之前|以前|前几天|前天|昨天|早就|已经)(?:我)?(?:就|也)?(?:已经)?"
+    rf"(?:上个月|上周|上礼拜|上个礼拜|上星期|上个星期|上次|上回|之前|以前|前几天|前天|昨天|前阵子|前段时间|"
+    rf"早就|已经)(?:我)?(?:就|也)?(?:已经)?"
     rf"(?:在.{{0,8}})?(?:打过|反映过|投诉过|来过|说过|问过|提过|找过|联系过|报过|申请过处理)(?:.{{0,4}}(?:电话|一次|两次|几次|好几次))?|"
     rf"(?:已经|曾经?)(?:向你们|跟你们|给你们)?(?:反映|投诉)过|"
     rf"(?:多次|反复|一再|屡次|好几次|几次三番)(?:来)?(?:反映|投诉|打电话|来电|找|联系)|"
@@ -36,13 +37,19 @@ _CUE = re.compile(
     rf"already (?:complained|reported|called)|again and again"
 )
 _ANOTHER_MATTER = re.compile(
-    r"另一件|另一码事|另外一件|不一样|不同的事|已经了结|处理得(?:还可以|挺好|很好)|第一次"
+    r"另一件|另一码事|另外一件|不一样|不同的事|已经了结|处理得(?:还可以|挺好|很好)|第一次|想起来|好不容易|"
+    r"次申请|嘀咕|翻白眼|不耐烦|他说|她说|柜员说|解决了|处理好了|办好了|已经好了"
 )
+
+
+# How far around the cue a sign of another or settled matter counts.
+_NEAR = 14
 
 
 def detect(document: Document) -> Detection | None:
     for sentence in sentences(document.text):
-        found = _CUE.search(sentence)
-        if found and not _ANOTHER_MATTER.search(sentence):
-            return Detection(Flag.REPEAT, (found.group(),))
+        for found in _CUE.finditer(sentence):
+            around = sentence[max(found.start() - _NEAR, 0) : found.end() + _NEAR]
+            if not _ANOTHER_MATTER.search(around):
+                return Detection(Flag.REPEAT, (found.group(),))
     return None
