@@ -1,9 +1,11 @@
 """The versioned mapping from our categories to the codes of JR/T 0169-2018 (jrt0169_2018.yaml).
 
 B (business type) and C (cause) map one to one from our vocabulary. A is the channel through
-which the disputed business was conducted, which we do not record (our `Channel` is how the
-complaint arrived), so it is derived from the case by the mapping's rules, first match wins,
-and a case no rule matches takes the default code, which the export reports as such.
+which the disputed business was conducted (our `Channel` is how the complaint arrived, not A).
+The understanding core reads it from the complaint as a `BusinessChannel`, which maps one to one;
+a case without one (classified before, or by a submitter's own categories) has A derived by the
+mapping's rules, first match wins, and a case no rule matches takes the default code, which the
+export reports as such.
 Codes are hierarchical: a code's parent is the longest other code of its dimension it begins
 with, so `A10301` counts towards `A103` and `A1`.
 """
@@ -17,7 +19,7 @@ from typing import Annotated, Self
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from complaints.domain.vocabulary import BusinessType, Cause
+from complaints.domain.vocabulary import BusinessChannel, BusinessType, Cause
 
 MAPPING_FILE = Path(__file__).with_name("jrt0169_2018.yaml")
 
@@ -63,6 +65,7 @@ class CodeMapping(_Strict):
     causes: dict[Annotated[str, Field(pattern=r"^C[0-9]+$")], Name]
     business_type_codes: dict[BusinessType, str]
     cause_codes: dict[Cause, str]
+    business_channel_codes: dict[BusinessChannel, str]
     channel_rules: list[ChannelRule]
     channel_default: str
 
@@ -71,6 +74,7 @@ class CodeMapping(_Strict):
         for what, members, mapped in (
             ("business_type_codes", set(BusinessType), self.business_type_codes),
             ("cause_codes", set(Cause), self.cause_codes),
+            ("business_channel_codes", set(BusinessChannel), self.business_channel_codes),
         ):
             missing = sorted(members - set(mapped))
             if missing:
@@ -78,6 +82,7 @@ class CodeMapping(_Strict):
         references = [
             *(("business_types", code) for code in self.business_type_codes.values()),
             *(("causes", code) for code in self.cause_codes.values()),
+            *(("channels", code) for code in self.business_channel_codes.values()),
             *(("channels", rule.code) for rule in self.channel_rules),
             ("channels", self.channel_default),
         ]
@@ -86,8 +91,24 @@ class CodeMapping(_Strict):
                 raise ValueError(f"{code!r} is not one of the codes under `{dimension}`")
         return self
 
-    def codes_of(self, *, business_type: BusinessType | None, cause: Cause | None, has_branch: bool) -> Codes:
-        """A case not yet classified counts as `other`; the A rules see it unclassified."""
+    def codes_of(
+        self,
+        *,
+        business_type: BusinessType | None,
+        cause: Cause | None,
+        has_branch: bool,
+        business_channel: BusinessChannel | None = None,
+    ) -> Codes:
+        """A case not yet classified counts as `other`; the A rules see it unclassified.
+
+        A read `business_channel` gives A directly; only without one do the rules derive it."""
+        if business_channel is not None:
+            return Codes(
+                channel=self.business_channel_codes[business_channel],
+                business_type=self.business_type_codes[business_type or BusinessType.OTHER],
+                cause=self.cause_codes[cause or Cause.OTHER],
+                channel_defaulted=False,
+            )
         channel = next(
             (
                 rule.code

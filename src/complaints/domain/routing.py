@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from complaints.domain.vocabulary import (
     BusinessType,
+    CardKind,
     Cause,
     Channel,
     Flag,
@@ -31,6 +32,8 @@ class CaseFacts:
     channel: Channel
     source: Source
     branch_code: str | None
+    # Which card a bank_cards case is about; None when not a card case or not known.
+    card_kind: CardKind | None = None
 
 
 def _values(items: Iterable[str]) -> str:
@@ -47,6 +50,9 @@ class Condition:
     channels: frozenset[Channel] = frozenset()
     sources: frozenset[Source] = frozenset()
     severities: frozenset[Severity] = frozenset()
+    # Credit cards go to the card centre, debit cards do not: a case whose card kind is not known
+    # does not match a rule that names card kinds.
+    card_kinds: frozenset[CardKind] = frozenset()
     # True: the case names a branch; False: it names none.
     branch_named: bool | None = None
 
@@ -62,6 +68,8 @@ class Condition:
         if self.sources and facts.source not in self.sources:
             return False
         if self.severities and facts.severity not in self.severities:
+            return False
+        if self.card_kinds and facts.card_kind not in self.card_kinds:
             return False
         return self.branch_named is None or self.branch_named == bool(facts.branch_code)
 
@@ -82,6 +90,7 @@ class Condition:
             ("channel", self.channels, facts.channel if facts else None),
             ("source", self.sources, facts.source if facts else None),
             ("severity", self.severities, facts.severity if facts else None),
+            ("card", self.card_kinds, facts.card_kind if facts else None),
         ]
         for label, allowed, actual in dimensions:
             if not allowed:

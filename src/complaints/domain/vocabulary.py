@@ -71,6 +71,7 @@ class Cause(StrEnum):
     FEES = "fees"
     FUND_SECURITY = "fund_security"
     INFORMATION_SECURITY = "information_security"
+    DEBT_COLLECTION = "debt_collection"
     OTHER = "other"
 
 
@@ -80,6 +81,23 @@ class CardKind(StrEnum):
 
     CREDIT = "credit"
     DEBIT = "debit"
+
+
+class BusinessChannel(StrEnum):
+    """Where the disputed business was done: the A-dimension of JR/T 0169-2018, read from the
+    complaint itself. Not `Channel`, which is how the complaint reached us (a complaint phoned in
+    about an ATM is hotline by intake and self_service here)."""
+
+    COUNTER = "counter"
+    SELF_SERVICE = "self_service"
+    ONLINE_BANKING = "online_banking"
+    PHONE_BANKING = "phone_banking"
+    MOBILE_BANKING = "mobile_banking"
+    PUBLIC_PLATFORM = "public_platform"
+    SMS = "sms"
+    THIRD_PARTY = "third_party"
+    BACK_OFFICE = "back_office"
+    OTHER = "other"
 
 
 class Severity(StrEnum):

@@ -16,10 +16,12 @@ from pydantic import (
 
 from complaints.domain.calendar import BusinessHours
 from complaints.domain.deadlines import Period, PeriodUnit
+from complaints.domain.routing import Condition
 from complaints.domain.rulebook import DEFAULT_ON_BREACH
 from complaints.domain.vocabulary import (
     BreachAction,
     BusinessType,
+    CardKind,
     Cause,
     Channel,
     DeadlineKind,
@@ -63,7 +65,22 @@ class ConditionConfig(Strict):
     channels: list[Channel] = []
     sources: list[Source] = []
     severities: list[Severity] = []
+    # e.g. [credit] for the card centre: debit cards are an outlet's accounts, not its business.
+    card_kinds: list[CardKind] = []
     branch_named: bool | None = None
+
+    def domain(self) -> Condition:
+        """The pure routing's condition (the rulebook reads stored conditions back through this)."""
+        return Condition(
+            flags_any=frozenset(self.flags_any),
+            business_types=frozenset(self.business_types),
+            causes=frozenset(self.causes),
+            channels=frozenset(self.channels),
+            sources=frozenset(self.sources),
+            severities=frozenset(self.severities),
+            card_kinds=frozenset(self.card_kinds),
+            branch_named=self.branch_named,
+        )
 
 
 class RoutingRuleConfig(Strict):

@@ -134,6 +134,7 @@ LABELS: Final[Mapping[str, Mapping[str, tuple[str, str]]]] = {
         "fees": ("收费定价", "fees"),
         "fund_security": ("资金安全", "fund security"),
         "information_security": ("信息安全", "information security"),
+        "debt_collection": ("债务催收", "debt collection"),
         "other": ("其他", "other"),
     },
     "flag": {
