@@ -52,11 +52,11 @@ async def _overdue(sessions: SessionFactory, number: str) -> None:
     async with unit_of_work(sessions) as session:
         await session.execute(
             text(
-                "UPDATE deadlines SET due_at = now() - interval '1 hour' FROM cases "
+                "UPDATE deadlines SET due_at = :due FROM cases "
                 "WHERE deadlines.case_id = cases.id AND cases.case_number = :number "
                 "AND deadlines.kind = 'resolution'"
             ),
-            {"number": number},
+            {"number": number, "due": CLOCK() - timedelta(hours=1)},
         )
 
 
