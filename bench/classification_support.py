@@ -18,7 +18,7 @@ from complaints.domain.understanding import LabelledComplaint, Understanding, pa
 from complaints.domain.vocabulary import Channel, Severity, Source  # noqa: E402
 
 TRAINING_CORPUS = ROOT / "src" / "complaints" / "demo" / "corpus" / "train.jsonl"
-TEST_CORPUS = ROOT / "bench" / "data" / "classification_test.jsonl"
+TEST_CORPUS = ROOT / "src" / "complaints" / "demo" / "corpus" / "held_out.jsonl"
 
 
 def read_corpus(path: Path) -> list[LabelledComplaint]:

@@ -25,9 +25,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from complaints.configuration.apply import apply_config
 from complaints.configuration.config_file import DEMO_CONFIG, load_config
+from complaints.configuration.rulebook import load_rulebook
 from complaints.db import migrate
 from complaints.db.engine import SessionFactory, create_engine, create_session_factory, unit_of_work
 from complaints.jobs import queue
+from complaints.routing.classifier import train_and_install
 from complaints.settings import ChannelSettings, Settings
 from intake_api.app import create_app
 from tests.clock import CLOCK, DAYS, DEFAULT_DAY, FrozenClock, start_of
@@ -102,6 +104,10 @@ async def _load_demo(database_url: str) -> None:
     try:
         async with unit_of_work(create_session_factory(engine)) as session:
             await apply_config(session, loaded=load_config(DEMO_CONFIG), today=TODAY)
+        # The classifier the demo bank routes with, trained once for the session (~10 s).
+        async with unit_of_work(create_session_factory(engine)) as session:
+            rulebook = await load_rulebook(session, zone=Settings().zone)
+            await train_and_install(session, rulebook=rulebook)
     finally:
         await engine.dispose()
 

@@ -13,6 +13,7 @@ from complaints.jobs.worker_context import WorkerContext, close_context, open_co
 from complaints.notifications.dispatch import deliver
 from complaints.notifications.senders import Senders, senders_from
 from complaints.observability.jobs import instrumented, record_queue_depth
+from complaints.routing.classifier import ReaderCache
 from complaints.routing.receipts import ReceiptPolicy
 from complaints.routing.route_case import route_case as route
 from complaints.schemas.jobs import JobName, RouteCase, SendNotification
@@ -25,11 +26,14 @@ class RoutingWorkerContext(WorkerContext):
     """The shared context plus the notification senders only this worker uses."""
 
     senders: Senders
+    # The classifier, rebuilt when another model is installed.
+    readers: ReaderCache
 
 
 async def startup(ctx: dict[str, Any]) -> None:
     await open_context(ctx, ctx["settings"])
     ctx["senders"] = senders_from(ctx["settings"])
+    ctx["readers"] = ReaderCache()
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -41,7 +45,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 @instrumented(JobName.ROUTE_CASE)
 async def route_case(ctx: dict[str, Any], payload: dict[str, Any]) -> bool:
-    context = cast(WorkerContext, ctx)
+    context = cast(RoutingWorkerContext, ctx)
     job, outbox_id = RouteCase.received(payload)
     try:
         # The receipt it queues is sent on commit, not after the relay's delay.
@@ -49,6 +53,7 @@ async def route_case(ctx: dict[str, Any], payload: dict[str, Any]) -> bool:
             rulebook = await context["rulebooks"].get(session)
             routed = await route(
                 session,
+                reader=await context["readers"].get(session, rulebook=rulebook),
                 case_id=job.case_id,
                 outbox_id=outbox_id,
                 rulebook=rulebook,

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from complaints.cli import classifier as cli_classifier
 from complaints.cli import demo as cli_demo
 from complaints.cli import security as cli_security
 from complaints.cli import staff as cli_staff
@@ -93,6 +94,8 @@ def up(args: argparse.Namespace) -> int:
         migrate.upgrade(database_url)
         if asyncio.run(_apply(database_url, DEMO_CONFIG, only_if_empty=True)):
             log.info("loaded the demo configuration (the reference bank)")
+            training = asyncio.run(cli_classifier.train_model(settings, database_url))
+            log.info("classifier: %s", cli_classifier.describe(training))
             if settings.demo_history_cases:
                 past = asyncio.run(
                     cli_demo.load_history(
@@ -200,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     cli_staff.add_commands(commands)
     # demo history
     cli_demo.add_commands(commands)
+    # classifier train
+    cli_classifier.add_commands(commands)
 
     args = parser.parse_args(argv)
     code: int = args.handler(args)

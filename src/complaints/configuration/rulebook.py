@@ -98,6 +98,7 @@ async def load_rulebook(session: AsyncSession, *, zone: ZoneInfo) -> Rulebook:
         ),
         default_unit=next(unit.code for unit in units if unit.is_default),
         units={unit.code: unit.kind for unit in units},
+        unit_names={unit.code: unit.name for unit in units},
         people=tuple(people),
         clocks={
             (DeadlineKind(p.kind), Severity(p.severity) if p.severity else None): Clock(

@@ -49,6 +49,8 @@ class Rulebook:
     calendar: BusinessCalendar
     # Per deadline kind, and DEFAULT_BREACH_POLICY for the rest.
     breach_actions: Mapping[str, tuple[BreachAction, ...]] = field(default_factory=dict)
+    # Code → name, as complainants may write it (城东支行): branches are recognised in the text.
+    unit_names: Mapping[str, str] = field(default_factory=dict)
 
     def clock(self, kind: DeadlineKind, severity: Severity) -> Clock | None:
         return self.clocks.get((kind, severity)) or self.clocks.get((kind, None))

@@ -5,8 +5,10 @@ flags of its text) with what a person says; the flags that the case's record set
 either of them says, and `needs_triage` goes: the case is classified now.
 """
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Sequence
 
+from complaints.domain.routing import RoutingDecision
 from complaints.domain.vocabulary import Channel, Flag, Source
 
 # Flags a person's reading of the text decides; the others follow from the case's record or its
@@ -42,3 +44,19 @@ def reclassified_flags(stated: Iterable[Flag], *, record: frozenset[Flag]) -> fr
     """The case's flags after a reclassification: what the person said holds, plus what the
     record sets; never `needs_triage`."""
     return (frozenset(stated) | record) - {Flag.NEEDS_TRIAGE}
+
+
+TRIAGE_RULE = "triage"
+
+
+def to_triage(decision: RoutingDecision, *, default_unit: str, doubts: Sequence[str]) -> RoutingDecision:
+    """A case the classifier cannot place with confidence goes to the default unit's triage,
+    marked as such (DOMAIN.md), rather than to the unit its best guess would pick; the guess is
+    kept in the reason for the person who sorts it. Severity floors still hold."""
+    guess = f"best guess: {decision.reason}"
+    return dataclasses.replace(
+        decision,
+        rule=TRIAGE_RULE,
+        unit=default_unit,
+        reason=f"triage ({'; '.join(doubts) or 'low confidence'}) → {default_unit}; {guess}",
+    )

@@ -12,11 +12,12 @@ from complaints.db.models import Case, Deadline
 from complaints.deadlines.clocks import plan_for
 from complaints.domain import routing
 from complaints.domain.assignment import pick_handler
-from complaints.domain.classification import classify
 from complaints.domain.clocks import DEFAULT_WARN_AT, PlannedClock, plan_fixed
 from complaints.domain.events import EventKind
 from complaints.domain.lifecycle import Action, next_status
 from complaints.domain.rulebook import Rulebook
+from complaints.domain.triage import record_flags, to_triage
+from complaints.domain.understanding import Reader, Understanding
 from complaints.domain.vocabulary import (
     BusinessType,
     Cause,
@@ -38,18 +39,6 @@ log = logging.getLogger(__name__)
 
 ACTOR = "routing"
 ROUTED_CLOCKS = (DeadlineKind.FIRST_RESPONSE, DeadlineKind.RESOLUTION, DeadlineKind.REGULATORY)
-
-
-def derived_flags(case: Case) -> set[Flag]:
-    """Flags that follow from what the case already records rather than from its words."""
-    flags: set[Flag] = set()
-    if case.confidential:
-        flags.add(Flag.CONFIDENTIAL)
-    if case.source == Source.REGULATOR or case.channel == Channel.REGULATOR:
-        flags.add(Flag.REGULATOR_REFERRED)
-    if case.channel == Channel.MEDIA:
-        flags.add(Flag.MEDIA)
-    return flags
 
 
 def plan_clocks(case: Case, severity: Severity, rulebook: Rulebook) -> list[PlannedClock]:
@@ -77,6 +66,7 @@ async def route_case(
     case_id: int,
     outbox_id: int | None,
     rulebook: Rulebook,
+    reader: Reader,
     now: datetime,
     receipts: ReceiptPolicy | None = None,
 ) -> bool:
@@ -90,24 +80,29 @@ async def route_case(
         return False
     correlation.bind_case(case.case_number)
 
-    found = classify(
-        "\n".join(filter(None, [case.content, case.demand])),
-        rulebook.keywords,
-        business_type_hint=BusinessType(case.business_type) if case.business_type else None,
-        cause_hint=Cause(case.cause) if case.cause else None,
-        flags_hint=frozenset(derived_flags(case)),
+    reading = reader.read(
+        case.content,
+        demand=case.demand,
+        # The submitter's answers beat the text; the flags the record sets always hold.
+        business_type=BusinessType(case.business_type) if case.business_type else None,
+        cause=Cause(case.cause) if case.cause else None,
+        flags=record_flags(
+            confidential=case.confidential, channel=Channel(case.channel), source=Source(case.source)
+        ),
     )
-    duplicates = await repeats.find(session, case=case, business_type=found.business_type)
-    found = dataclasses.replace(found, flags=found.flags | duplicates.flags)
+    duplicates = await repeats.find(session, case=case, business_type=reading.business_type)
+    flags = set(reading.flags | duplicates.flags)
     decision = routing.route(
         routing.CaseFacts(
-            business_type=found.business_type,
-            cause=found.cause,
+            business_type=reading.business_type,
+            cause=reading.cause,
             severity=Severity(case.severity),
-            flags=found.flags,
+            flags=frozenset(flags),
             channel=Channel(case.channel),
             source=Source(case.source),
-            branch_code=case.branch_code,
+            # The branch given at intake, else one the complainant names (DOMAIN.md).
+            branch_code=case.branch_code or reading.named_branch,
+            card_kind=reading.card,
         ),
         rules=rulebook.rules,
         floors=rulebook.floors,
@@ -115,16 +110,28 @@ async def route_case(
         known_units=rulebook.units.keys(),
     )
     decision = repeats.to_original_unit(decision, duplicates, rulebook)
+    triage = reading.needs_triage and not _decided_by_flags(decision, rulebook)
+    if triage:
+        flags.add(Flag.NEEDS_TRIAGE)
+        decision = to_triage(decision, default_unit=rulebook.default_unit, doubts=reading.triage_reasons)
+    decision = dataclasses.replace(decision, reason=f"{decision.reason} ← {_read(reading)}")
     handler = pick_handler(
-        rulebook.people_in(decision.unit), complained_about=case.staff_id, complained_branch=case.branch_code
+        rulebook.people_in(decision.unit),
+        complained_about=case.staff_id,
+        complained_branch=case.branch_code,
+        needs_triage=triage,
     )
     clocks = plan_clocks(case, decision.severity, rulebook)
 
     registered = next_status(Status(case.status), Action.REGISTER)
     assigned = next_status(registered, Action.ASSIGN)
-    case.business_type = found.business_type
-    case.cause = found.cause
-    case.flags = sorted(found.flags)
+    case.business_type = reading.business_type
+    case.cause = reading.cause
+    case.flags = sorted(flags)
+    case.card_kind = reading.card
+    case.business_channel = reading.business_channel
+    case.classification_confidence = reading.confidence
+    case.classifier_version = reading.model_version
     case.severity = decision.severity
     case.unit_code = decision.unit
     case.assignee_staff_id = handler.staff_id if handler else None
@@ -143,11 +150,16 @@ async def route_case(
                 from_status=Status.RECEIVED,
                 to_status=registered,
                 data={
-                    "business_type": found.business_type,
-                    "cause": found.cause,
+                    "business_type": reading.business_type,
+                    "cause": reading.cause,
+                    "card": reading.card,
+                    "business_channel": reading.business_channel,
                     "severity": decision.severity,
-                    "flags": sorted(found.flags),
-                    "keywords": list(found.matched),
+                    "flags": sorted(flags),
+                    "confidence": reading.confidence,
+                    "model": reading.model_version,
+                    "evidence": list(reading.evidence),
+                    "doubts": list(reading.triage_reasons),
                 },
             ),
             events.new(
@@ -193,3 +205,17 @@ async def route_case(
     if handler is None:
         log.warning("case %s routed to %s with nobody available to take it", case.case_number, decision.unit)
     return True
+
+
+def _decided_by_flags(decision: routing.RoutingDecision, rulebook: Rulebook) -> bool:
+    """A rule on flags alone (information security, media, group, malicious) does not depend on
+    what product the complaint is about: a doubt about that does not send it to triage."""
+    rule = next((r for r in rulebook.rules if r.name == decision.rule), None)
+    when = rule.when if rule is not None else None
+    return when is not None and bool(when.flags_any) and not (when.business_types or when.causes)
+
+
+def _read(reading: Understanding) -> str:
+    """The routing reason's second half: what the text said, and how sure the reading is."""
+    model = reading.model_version or "no model"
+    return f"{reading.explanation()} ({model}, confidence {reading.confidence:.2f})"

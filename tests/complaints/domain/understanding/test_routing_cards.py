@@ -2,8 +2,8 @@
 routing and in the reference bank's rules."""
 
 import pytest
-from complaints.configuration.config_file import DEMO_CONFIG, load_config
 
+from complaints.configuration.config_file import DEMO_CONFIG, load_config
 from complaints.domain.routing import CaseFacts, Condition, RoutingRule, route
 from complaints.domain.vocabulary import BusinessType, CardKind, Cause, Channel, Flag, Severity, Source
 from complaints.schemas.config import ConditionConfig
