@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import functools
 import random
 import sys
 import time
@@ -21,10 +22,17 @@ from classification_support import TRAINING_CORPUS, macro_f1, read_corpus, refer
 from complaints.domain.understanding import Reader, TrainingParameters, Tuning, build_analyser
 from complaints.domain.understanding.features import features
 from complaints.domain.understanding.training import fit
+from complaints.domain.understanding.unit_confidence import UNIT_CONFIDENCE_THRESHOLD, unit_confidence
 from complaints.domain.vocabulary import Flag
 
 FLAGS = [Flag.INFORMATION_SECURITY, Flag.MEDIA, Flag.GROUP, Flag.MALICIOUS, Flag.REPEAT,
          Flag.CONFIDENTIAL, Flag.VIP, Flag.AGGRESSIVE]  # fmt: skip
+
+
+TRIAGE_SWEEP = [
+    (0.0, 0.0, 0.0), (0.3, 0.1, 0.5), (0.35, 0.15, 0.5), (0.4, 0.2, 0.55), (0.45, 0.2, 0.6),
+    (0.5, 0.25, 0.6), (0.5, 0.35, 0.6),
+]  # fmt: skip
 
 
 def folds(labels: list[str], k: int, seed: int) -> list[list[int]]:
@@ -88,6 +96,32 @@ def evaluate(records, readings, bank, *, show_errors: bool = False) -> float:
         f"{accuracy([truth_units[i] for i in kept], [units[i] for i in kept]):.3f}; "
         f"triage counted as {bank.default_unit}: {accuracy(truth_units, triaged_as_default):.3f}"
     )
+    confidence = [
+        unit_confidence(readings[i], unit_of=functools.partial(bank.unit_of, records[i])) for i in order
+    ]
+    for threshold in (0.5, 0.6, 0.7, 0.8):
+        rest = [i for i in order if confidence[i] >= threshold and not readings[i].needs_triage]
+        print(
+            f"unit confidence ≥ {threshold} and no question below its threshold: triage "
+            f"{1 - len(rest) / len(records):.3f}, unit accuracy of the rest "
+            f"{accuracy([truth_units[i] for i in rest], [units[i] for i in rest]):.3f}"
+        )
+    print(
+        f"triage thresholds (business type, cause, card) and unit confidence ≥ {UNIT_CONFIDENCE_THRESHOLD} "
+        "→ share triaged, unit accuracy of the rest:"
+    )
+    for business_type, cause, card in TRIAGE_SWEEP:
+        limits = {"business type": business_type, "cause": cause, "card": card}
+        rest = [
+            i
+            for i in order
+            if all(readings[i].confidences.get(k, 1.0) >= v for k, v in limits.items())
+            and confidence[i] >= UNIT_CONFIDENCE_THRESHOLD
+        ]
+        print(
+            f"  {business_type:.2f} {cause:.2f} {card:.2f} → {1 - len(rest) / len(records):.3f}, "
+            f"{accuracy([truth_units[i] for i in rest], [units[i] for i in rest]):.3f}"
+        )
     reasons = collections.Counter(
         reason.split(":")[0] for i in order for reason in readings[i].triage_reasons
     )

@@ -17,8 +17,15 @@ from complaints.domain.understanding.training import (
     model_version,
     train,
 )
+from complaints.domain.understanding.unit_confidence import (
+    UNIT_CONFIDENCE_THRESHOLD,
+    RoutingVerdict,
+    routing_verdict,
+    unit_confidence,
+)
 
 __all__ = [
+    "UNIT_CONFIDENCE_THRESHOLD",
     "Analyser",
     "Detection",
     "Document",
@@ -27,6 +34,7 @@ __all__ = [
     "Model",
     "ModelFormatError",
     "Reader",
+    "RoutingVerdict",
     "TrainingParameters",
     "TrainingRefused",
     "Tuning",
@@ -34,5 +42,7 @@ __all__ = [
     "build_analyser",
     "model_version",
     "parse_lines",
+    "routing_verdict",
     "train",
+    "unit_confidence",
 ]

@@ -22,12 +22,15 @@ from complaints.domain.vocabulary import BusinessChannel, BusinessType, CardKind
 
 @dataclass(frozen=True)
 class Tuning:
-    """The numbers cross-validation on the training corpus chose (bench/classification_cv.py):
-    below these confidences a case needs triage; how much the lexicon counts against the model."""
+    """The numbers cross-validation on the training corpus chose (bench/classification_cv.py).
 
-    business_type: float = 0.5
-    cause: float = 0.35
-    card: float = 0.6
+    Below these confidences an answer is little better than a guess and the case needs triage.
+    They are low on purpose: whether an unsure answer matters is the routing's question, which
+    unit_confidence.py answers (an unsure cause between two that route alike does not)."""
+
+    business_type: float = 0.3
+    cause: float = 0.1
+    card: float = 0.5
     learned_flag: float = LEARNED_THRESHOLD
     lexicon_weight: float = LEXICON_WEIGHT
 
@@ -48,6 +51,10 @@ class Understanding:
     evidence: tuple[str, ...]
     flag_evidence: Mapping[Flag, tuple[str, ...]] = field(default_factory=dict)
     model_version: str | None = None
+    # Each answer's own confidence: "business type", "cause" and, for card complaints, "card".
+    confidences: Mapping[str, float] = field(default_factory=dict)
+    # The same questions' blended probability of every category (a given answer: 1.0 for it).
+    distributions: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
 
     def explanation(self) -> str:
         return "; ".join(self.evidence)
@@ -131,7 +138,8 @@ class Reader:
 
         evidence: list[str] = [f"heard {r.heard} as {r.term}" for r in document.repairs]
         reasons: list[str] = []
-        confidences: list[float] = []
+        confidences: dict[str, float] = {}
+        distributions: dict[str, Mapping[str, float]] = {}
 
         found_type = self._answer(business_type, ask("business_type", "business_types"), BusinessType)
         found_cause = self._answer(cause, ask("cause", "causes"), Cause)
@@ -139,14 +147,16 @@ class Reader:
             "business type": (found_type[0], found_type[1], self.tuning.business_type),
             "cause": (found_cause[0], found_cause[1], self.tuning.cause),
         }.items():
-            confidences.append(scored.confidence)
+            confidences[name] = scored.confidence
+            distributions[name] = _distribution(value, scored)
             evidence.append(_because(name, value, scored))
             reasons += _doubts(name, value, scored, threshold)
 
         found_card: CardKind | None = None
         if found_type[0] is BusinessType.BANK_CARDS:
             found_card, scored = self._answer(card, ask("card", "card_kinds"), CardKind)
-            confidences.append(scored.confidence)
+            confidences["card"] = scored.confidence
+            distributions["card"] = _distribution(found_card, scored)
             evidence.append(_because("card", found_card, scored))
             reasons += _doubts("card", found_card, scored, self.tuning.card)
         channel, scored = self._answer(None, ask("business_channel", "business_channels"), BusinessChannel)
@@ -164,7 +174,7 @@ class Reader:
             reasons.append("text too long: only its beginning was read")
         if self.model is None:
             reasons.append("no model: the lexicon alone decided")
-        confidence = min(confidences) if confidences else 0.0
+        confidence = min(confidences.values()) if confidences else 0.0
         return Understanding(
             business_type=found_type[0],
             cause=found_cause[0],
@@ -173,6 +183,8 @@ class Reader:
             flags=frozenset(detected) | frozenset(flags),
             named_branch=named.code if named is not None else None,
             confidence=round(confidence, 4),
+            confidences={name: round(value, 4) for name, value in confidences.items()},
+            distributions=distributions,
             needs_triage=bool(reasons),
             triage_reasons=tuple(reasons),
             evidence=tuple(evidence),
@@ -227,6 +239,12 @@ class Reader:
             evidence=(reason,),
             model_version=self.model_version,
         )
+
+
+def _distribution(value: object, scored: Scored) -> Mapping[str, float]:
+    if scored.probabilities is not None and scored.terms != (("given", 1.0),):
+        return scored.probabilities
+    return {str(value): 1.0} if value is not None else {}
 
 
 def _because(name: str, value: object, scored: Scored) -> str:

@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from complaints.domain.understanding import Reader
+from complaints.domain.understanding import Reader, Tuning
 from complaints.domain.vocabulary import BusinessType, Flag
 
 
@@ -68,8 +68,11 @@ def test_without_a_model_the_lexicon_answers_and_every_case_goes_to_triage(reade
     assert any("no model" in reason for reason in reading.triage_reasons)
 
 
-def test_a_low_confidence_says_so(reader: Reader) -> None:
-    reading = reader.read("我想问一下那个事情怎么样了")
+def test_an_answer_below_its_threshold_says_so(reader: Reader) -> None:
+    strict = Reader(analyser=reader.analyser, model=reader.model, tuning=Tuning(business_type=0.99))
+
+    reading = strict.read("我想问一下那个事情怎么样了")
 
     assert reading.needs_triage
-    assert any("confidence" in reason or "tie" in reason for reason in reading.triage_reasons)
+    assert any(reason.startswith("business type: confidence") for reason in reading.triage_reasons)
+    assert reading.confidence < 0.99
