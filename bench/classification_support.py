@@ -12,7 +12,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from complaints.configuration.config_file import DEMO_CONFIG, load_config  # noqa: E402
-
 from complaints.domain.routing import CaseFacts, RoutingRule, SeverityFloor, route  # noqa: E402
 from complaints.domain.understanding import LabelledComplaint, Understanding, parse_lines  # noqa: E402
 from complaints.domain.vocabulary import Channel, Severity, Source  # noqa: E402

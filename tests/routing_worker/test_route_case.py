@@ -79,13 +79,30 @@ async def test_a_service_complaint_at_a_named_branch_goes_to_that_branch(
     assert case["assignee"] == "W001"
 
 
-async def test_anything_else_goes_to_consumer_protection(
+async def test_a_complaint_nobody_could_place_goes_to_consumer_protections_triage_marked_as_such(
     client: httpx.AsyncClient, settings: Settings
 ) -> None:
     case = await post_and_route(client, settings, content="我想反映一个问题，请联系我", demand=None)
 
     assert case["unit"] == "HQ-CP"
-    assert case["routing"]["rule"] == "default"  # type: ignore[index]
+    assert case["routing"]["rule"] == "triage"  # type: ignore[index]
+    assert "needs_triage" in case["flags"]
+    assert case["assignee"] == "CP020"  # the triage role, not the A role
+
+
+async def test_the_routing_reason_names_the_deciding_words_the_model_and_its_confidence(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    case = await post_and_route(
+        client, settings, content="信用卡年费未经同意被扣收了三百元", demand="退还年费"
+    )
+
+    reason = case["routing"]["reason"]  # type: ignore[index]
+    assert case["unit"] == "HQ-CARD"
+    assert reason.startswith("rule credit-cards")
+    assert "年费" in reason
+    assert "unit confidence" in reason
+    assert "needs_triage" not in case["flags"]
 
 
 async def test_a_regulator_referral_is_at_least_important_and_keeps_its_upstream_deadline(

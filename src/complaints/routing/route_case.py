@@ -17,7 +17,7 @@ from complaints.domain.events import EventKind
 from complaints.domain.lifecycle import Action, next_status
 from complaints.domain.rulebook import Rulebook
 from complaints.domain.triage import record_flags, to_triage
-from complaints.domain.understanding import Reader, Understanding
+from complaints.domain.understanding import Reader, Understanding, routing_verdict
 from complaints.domain.vocabulary import (
     BusinessType,
     Cause,
@@ -92,29 +92,37 @@ async def route_case(
     )
     duplicates = await repeats.find(session, case=case, business_type=reading.business_type)
     flags = set(reading.flags | duplicates.flags)
-    decision = routing.route(
-        routing.CaseFacts(
-            business_type=reading.business_type,
-            cause=reading.cause,
-            severity=Severity(case.severity),
-            flags=frozenset(flags),
-            channel=Channel(case.channel),
-            source=Source(case.source),
-            # The branch given at intake, else one the complainant names (DOMAIN.md).
-            branch_code=case.branch_code or reading.named_branch,
-            card_kind=reading.card,
-        ),
-        rules=rulebook.rules,
-        floors=rulebook.floors,
-        default_unit=rulebook.default_unit,
-        known_units=rulebook.units.keys(),
-    )
-    decision = repeats.to_original_unit(decision, duplicates, rulebook)
-    triage = reading.needs_triage and not _decided_by_flags(decision, rulebook)
+
+    def decide(answers: Understanding) -> routing.RoutingDecision:
+        return routing.route(
+            routing.CaseFacts(
+                business_type=answers.business_type,
+                cause=answers.cause,
+                severity=Severity(case.severity),
+                flags=frozenset(flags),
+                channel=Channel(case.channel),
+                source=Source(case.source),
+                # The branch given at intake, else one the complainant names (DOMAIN.md).
+                branch_code=case.branch_code or answers.named_branch,
+                card_kind=answers.card,
+            ),
+            rules=rulebook.rules,
+            floors=rulebook.floors,
+            default_unit=rulebook.default_unit,
+            known_units=rulebook.units.keys(),
+        )
+
+    # How sure the unit is, over the likeliest other readings: an unsure cause that routes the
+    # same way does not matter; a card that may be credit or debit does.
+    verdict = routing_verdict(reading, unit_of=lambda answers: decide(answers).unit)
+    decision = repeats.to_original_unit(decide(reading), duplicates, rulebook)
+    triage = verdict.needs_triage
     if triage:
         flags.add(Flag.NEEDS_TRIAGE)
-        decision = to_triage(decision, default_unit=rulebook.default_unit, doubts=reading.triage_reasons)
-    decision = dataclasses.replace(decision, reason=f"{decision.reason} ← {_read(reading)}")
+        decision = to_triage(decision, default_unit=rulebook.default_unit, doubts=verdict.triage_reasons)
+    decision = dataclasses.replace(
+        decision, reason=f"{decision.reason} ← {_read(reading, verdict.confidence)}"
+    )
     handler = pick_handler(
         rulebook.people_in(decision.unit),
         complained_about=case.staff_id,
@@ -130,7 +138,7 @@ async def route_case(
     case.flags = sorted(flags)
     case.card_kind = reading.card
     case.business_channel = reading.business_channel
-    case.classification_confidence = reading.confidence
+    case.classification_confidence = verdict.confidence
     case.classifier_version = reading.model_version
     case.severity = decision.severity
     case.unit_code = decision.unit
@@ -156,10 +164,10 @@ async def route_case(
                     "business_channel": reading.business_channel,
                     "severity": decision.severity,
                     "flags": sorted(flags),
-                    "confidence": reading.confidence,
+                    "confidence": verdict.confidence,
                     "model": reading.model_version,
                     "evidence": list(reading.evidence),
-                    "doubts": list(reading.triage_reasons),
+                    "doubts": list(verdict.triage_reasons),
                 },
             ),
             events.new(
@@ -207,15 +215,7 @@ async def route_case(
     return True
 
 
-def _decided_by_flags(decision: routing.RoutingDecision, rulebook: Rulebook) -> bool:
-    """A rule on flags alone (information security, media, group, malicious) does not depend on
-    what product the complaint is about: a doubt about that does not send it to triage."""
-    rule = next((r for r in rulebook.rules if r.name == decision.rule), None)
-    when = rule.when if rule is not None else None
-    return when is not None and bool(when.flags_any) and not (when.business_types or when.causes)
-
-
-def _read(reading: Understanding) -> str:
-    """The routing reason's second half: what the text said, and how sure the reading is."""
+def _read(reading: Understanding, confidence: float) -> str:
+    """The routing reason's second half: what the text said, and how sure the unit is."""
     model = reading.model_version or "no model"
-    return f"{reading.explanation()} ({model}, confidence {reading.confidence:.2f})"
+    return f"{reading.explanation()} ({model}, unit confidence {confidence:.2f})"
