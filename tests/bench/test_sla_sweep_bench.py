@@ -10,7 +10,9 @@ from complaints.db.migrate import PROJECT_ROOT
 def test_the_sweep_benchmark_runs_and_finds_every_breach_once(servers: tuple[str, str]) -> None:
     env = {**os.environ, "COMPLAINTS_DATABASE_URL": servers[0]}
     command = [sys.executable, str(PROJECT_ROOT / "bench" / "sla_sweep.py")]
-    small = ["--cases", "3000", "--small", "1000", "--falling-due", "1500", "--window", "2", "--grace", "3"]
+    # A generous grace: on a loaded machine the two sweeper processes may start late, and the
+    # run must still find every breach exactly once (the benchmark's exit code says so).
+    small = ["--cases", "3000", "--small", "1000", "--falling-due", "1500", "--window", "2", "--grace", "15"]
 
     run = subprocess.run(
         [*command, *small], env=env, capture_output=True, text=True, timeout=300, check=False
