@@ -81,9 +81,24 @@ async def quarter(client: httpx.AsyncClient, settings: Settings, sessions: Sessi
         staff_id="E10086",
     )
     await _overdue(sessions, branch)
-    # Cash machine fault at BR-002: A102, B05, C02. E-banking rules: A103, B99, C03.
-    await routed(client, settings, business_type="cash", cause="facilities", branch_code="BR-002")
-    await routed(client, settings, business_type="e_banking", cause="rules")
+    # A is the channel of the disputed business, read from the text: a cash machine at BR-002
+    # (A102, B05, C02); rules of the mobile app (A10303, B99, C03); the card's annual fee,
+    # charged by the card centre itself (A2).
+    await routed(
+        client,
+        settings,
+        business_type="cash",
+        cause="facilities",
+        branch_code="BR-002",
+        content="城西支行的取款机吞了我的钱，现金没吐出来",
+    )
+    await routed(
+        client,
+        settings,
+        business_type="e_banking",
+        cause="rules",
+        content="手机银行APP转账要人脸识别，流程太麻烦",
+    )
     # Received in the quarter before: not counted.
     local = now.astimezone(ZONE)
     quarter_start = datetime(local.year, 3 * ((local.month - 1) // 3) + 1, 1, tzinfo=ZONE)
@@ -115,8 +130,8 @@ EXPECTED = {
     # (A, B, C): (received, resolved, on time, late, satisfied)
     ("A101", "B01", "C01"): (1, 0, 0, 1, 0),
     ("A102", "B05", "C02"): (1, 0, 0, 0, 0),
-    ("A103", "B99", "C03"): (1, 0, 0, 0, 0),
-    ("A199", "B03", "C11"): (2, 1, 1, 0, 1),
+    ("A10303", "B99", "C03"): (1, 0, 0, 0, 0),
+    ("A2", "B03", "C11"): (2, 1, 1, 0, 1),
 }
 
 
@@ -172,7 +187,7 @@ async def test_a_quarter_as_xlsx(client: httpx.AsyncClient, quarter: dict[str, A
     assert notes["编码映射版本 mapping version"] == "jrt0169-2018/1"
     assert notes["范围 scope"] == "全行 whole organisation"
     assert notes["受理量 received"] == 5
-    assert notes["A 按默认规则编码 A by default (A199)"] == 2
+    assert notes["A 按默认规则编码 A by default (A199)"] == 0  # every A was read from the text
     assert notes["未分类, 计入其他 unclassified, counted as other"] == 0
     assert notes["报送截止 due"].endswith("-03")  # the 3rd day of the next quarter
     assert notes["数据快照 snapshot"].endswith("+08:00")
@@ -182,14 +197,16 @@ async def test_a_quarter_as_xlsx(client: httpx.AsyncClient, quarter: dict[str, A
 
     # Per code, a parent counting its children; every code listed; the grand total last.
     a = {row[0]: row[2:7] for row in _sheet(book, "A 投诉业务办理渠道")[1:]}
-    assert a["A1"] == (5, 1, 1, 1, 1)
-    assert (a["A101"], a["A102"], a["A103"], a["A199"]) == (
+    assert a["A1"] == (3, 0, 0, 1, 0)
+    assert (a["A101"], a["A102"], a["A103"], a["A10303"], a["A199"]) == (
         (1, 0, 0, 1, 0),
         (1, 0, 0, 0, 0),
         (1, 0, 0, 0, 0),
-        (2, 1, 1, 0, 1),
+        (1, 0, 0, 0, 0),
+        (0, 0, 0, 0, 0),
     )
-    assert a["A2"] == a["A10301"] == (0, 0, 0, 0, 0)
+    assert a["A2"] == (2, 1, 1, 0, 1)
+    assert a["A10301"] == (0, 0, 0, 0, 0)
     assert a["合计 total"] == (5, 1, 1, 1, 1)
     b = {row[0]: row[2] for row in _sheet(book, "B 投诉业务类别")[1:]}
     assert (b["B01"], b["B02"], b["B03"], b["B0301"], b["B05"], b["B99"], b["合计 total"]) == (

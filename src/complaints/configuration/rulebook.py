@@ -43,16 +43,7 @@ class NotConfigured(ComplaintsError):
 
 
 def condition(data: Mapping[str, object]) -> routing.Condition:
-    parsed = ConditionConfig.model_validate(data)
-    return routing.Condition(
-        flags_any=frozenset(parsed.flags_any),
-        business_types=frozenset(parsed.business_types),
-        causes=frozenset(parsed.causes),
-        channels=frozenset(parsed.channels),
-        sources=frozenset(parsed.sources),
-        severities=frozenset(parsed.severities),
-        branch_named=parsed.branch_named,
-    )
+    return ConditionConfig.model_validate(data).domain()
 
 
 async def current_version(session: AsyncSession) -> int | None:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from complaints.domain.regulator_codes import CodeMapping
 from complaints.domain.regulator_periods import ReportingPeriod, reportable_period
-from complaints.domain.vocabulary import BusinessType, Cause
+from complaints.domain.vocabulary import BusinessChannel, BusinessType, Cause
 from complaints.reports import facts as report_facts
 from complaints.reports.facts import facts
 from complaints.security.api_keys import Principal
@@ -77,18 +77,22 @@ async def regulator_statistics(
         select(
             facts.business_type,
             facts.cause,
+            facts.business_channel,
             _HAS_BRANCH.label("has_branch"),
             *report_facts.COUNTS,
         )
         .where(facts.received_at >= start, facts.received_at < end, report_facts.visible_to(principal))
-        .group_by(facts.business_type, facts.cause, _HAS_BRANCH)
+        .group_by(facts.business_type, facts.cause, facts.business_channel, _HAS_BRANCH)
     )
     cells: defaultdict[tuple[str, str, str], ExportCounts] = defaultdict(ExportCounts)
     defaulted = unclassified = 0
     for row in result.all():
         business_type = BusinessType(row.business_type) if row.business_type else None
         cause = Cause(row.cause) if row.cause else None
-        codes = mapping.codes_of(business_type=business_type, cause=cause, has_branch=row.has_branch)
+        channel = BusinessChannel(row.business_channel) if row.business_channel else None
+        codes = mapping.codes_of(
+            business_type=business_type, cause=cause, has_branch=row.has_branch, business_channel=channel
+        )
         counts = ExportCounts(row.volume, row.resolved, row.on_time, row.late, row.satisfied)
         cells[codes.channel, codes.business_type, codes.cause] += counts
         defaulted += row.volume if codes.channel_defaulted else 0

@@ -44,6 +44,7 @@ report_case_facts = Table(
     Column("source", String),
     Column("business_type", String),
     Column("cause", String),
+    Column("business_channel", String),
     Column("severity", String),
     Column("unit_code", String),
     Column("submitted_by_unit", String),
