@@ -19,6 +19,8 @@ LEXICON_WEIGHT = 1.0
 RULES_ONLY_CONFIDENCE_CAP = 0.5
 # Two categories closer than this in blended probability are a tie.
 TIE_MARGIN = 0.02
+# A term whose weighted count is below this is left out of the explanation.
+DECIDING_TERM = 0.5
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ def decide(
     if model is None:
         confidence = min(confidence, RULES_ONLY_CONFIDENCE_CAP)
     terms = sorted(lexicon_terms.get(best, {}).items(), key=lambda item: (-item[1], item[0]))
+    # A term in a discounted clause (an earlier matter, a denial) is not what decided it.
+    terms = [term for term in terms if term[1] >= DECIDING_TERM] or terms[:1]
     return Scored(
         category=best,
         confidence=confidence,

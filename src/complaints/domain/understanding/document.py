@@ -24,8 +24,9 @@ from complaints.domain.understanding.sentences import Clause, clauses
 # Text beyond this is not read: a 20,000-character paste is not a complaint we can classify
 # with confidence, and reading all of it would hold up the cases behind it.
 MAX_CHARS = 5000
-# A denied term ("不是信用卡", "没有被盗刷", "not my credit card") counts this much.
-NEGATED = 0.25
+# A denied term ("不是信用卡", "没有被盗刷", "not my credit card") counts this much (with the
+# clause weights of sentences.py, by cross-validation).
+NEGATED = 0.1
 # How many words after a negator it governs, unless a conjunction ends it first.
 NEGATION_SCOPE = 4
 _NEGATORS = frozenset({"不是", "并非", "并不是", "不属于", "无关", "not", "isn't", "wasn't", "never"})

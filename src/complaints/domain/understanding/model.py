@@ -114,9 +114,12 @@ class Model:
         column = model.classes.index(category)
         # Against the mean of the other classes: what makes this class win, not merely positive.
         coef = model.coef[where]
-        others = np.delete(coef, column, axis=1).mean(axis=1) if coef.shape[1] > 1 else 0.0
-        push = values * (coef[:, column] - others)
-        order = np.argsort(-push)[:top]
+        width = coef.shape[1]
+        own = coef[:, column]
+        others = (coef.sum(axis=1) - own) / (width - 1) if width > 1 else 0.0
+        push = values * (own - others)
+        order = np.argpartition(-push, top)[:top] if len(push) > top else np.arange(len(push))
+        order = order[np.argsort(-push[order])]
         return [Contribution(self._names[int(where[i])], float(push[i])) for i in order if push[i] > 0]
 
     def to_bytes(self) -> bytes:

@@ -141,15 +141,27 @@ class Reader:
         confidences: dict[str, float] = {}
         distributions: dict[str, Mapping[str, float]] = {}
 
+        def weighed(head: str, category: object) -> tuple[str, ...]:
+            """The words that pushed the model hardest towards `category`, for the explanation."""
+            if self.model is None or vector is None or head not in self.model.heads or category is None:
+                return ()
+            pushed = self.model.contributions(head, str(category), vector, top=8)
+            # Words and two-character n-grams say something to a reader; single characters do not.
+            words = [_plain(c.feature) for c in pushed if len(_plain(c.feature)) > 1]
+            return tuple(dict.fromkeys(words))[:4]
+
         found_type = self._answer(business_type, ask("business_type", "business_types"), BusinessType)
         found_cause = self._answer(cause, ask("cause", "causes"), Cause)
-        for name, (value, scored, threshold) in {
-            "business type": (found_type[0], found_type[1], self.tuning.business_type),
-            "cause": (found_cause[0], found_cause[1], self.tuning.cause),
-        }.items():
+        for name, head, (value, scored, threshold) in (
+            ("business type", "business_type", (*found_type, self.tuning.business_type)),
+            ("cause", "cause", (*found_cause, self.tuning.cause)),
+        ):
             confidences[name] = scored.confidence
             distributions[name] = _distribution(value, scored)
-            evidence.append(_because(name, value, scored))
+            given = (
+                value is not None and scored.model_probability is None and scored.terms == (("given", 1.0),)
+            )
+            evidence.append(_because(name, value, scored, () if given else weighed(head, value)))
             reasons += _doubts(name, value, scored, threshold)
 
         found_card: CardKind | None = None
@@ -247,11 +259,14 @@ def _distribution(value: object, scored: Scored) -> Mapping[str, float]:
     return {str(value): 1.0} if value is not None else {}
 
 
-def _because(name: str, value: object, scored: Scored) -> str:
+def _because(name: str, value: object, scored: Scored, model_words: tuple[str, ...] = ()) -> str:
     if value is None:
         return f"{name}: nothing to go on"
     terms = ", ".join(term for term, _ in scored.terms) or "no lexicon term"
-    model = f"model {scored.model_probability:.2f}, " if scored.model_probability is not None else ""
+    model = ""
+    if scored.model_probability is not None:
+        on = f" on {', '.join(model_words)}" if model_words else ""
+        model = f"model {scored.model_probability:.2f}{on}; "
     return f"{name} {value} ← {terms} ({model}confidence {scored.confidence:.2f})"
 
 

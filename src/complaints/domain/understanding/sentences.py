@@ -10,13 +10,15 @@ Negation inside a clause (没有被盗刷) is token-level and lives in document.
 import re
 from dataclasses import dataclass
 
-# How much a clause counts, by what it is. Chosen by cross-validation on the training corpus.
-SETTLED = 0.25  # an earlier matter the complainant says is solved
-DENIED = 0.25  # "不是 X，是 Y": the X half
-AFFIRMED = 1.5  # "不是 X，是 Y": the Y half
-SUBJECT = 1.5  # "这次是…", "我要投诉的是…"
-DEMAND = 1.5  # the demand field, given apart from the text
-DEMAND_IN_TEXT = 1.25  # "要求…", "希望…" inside the text
+# How much a clause counts, by what it is. Cross-validation on the training corpus: these beat
+# no weighting (unit accuracy 0.907 against 0.901) and milder values (0.905); passing mentions and
+# denials are a minority of complaints, so the gain is small, but it is in every measure.
+SETTLED = 0.1  # an earlier matter the complainant says is solved
+DENIED = 0.1  # "不是 X，是 Y": the X half
+AFFIRMED = 2.0  # "不是 X，是 Y": the Y half
+SUBJECT = 2.0  # "这次是…", "我要投诉的是…"
+DEMAND = 2.0  # the demand field, given apart from the text
+DEMAND_IN_TEXT = 1.5  # "要求…", "希望…" inside the text
 
 _SENTENCE_END = re.compile(r"[。!?;\n…]+|\.(?=\s|$)")
 _CLAUSE_END = re.compile(r"[,:]")

@@ -140,3 +140,12 @@ def test_no_card_kind_outside_card_complaints(reader: Reader) -> None:
 )
 def test_cause(reader: Reader, text: str, cause: Cause) -> None:
     assert reader.read(text).cause is cause
+
+
+def test_the_explanation_names_the_deciding_terms_and_the_models_words(reader: Reader) -> None:
+    reading = reader.read("上次信用卡年费的事已经退了。这次是房贷:提前还款的违约金多收了三千")
+
+    business_type = next(line for line in reading.evidence if line.startswith("business type"))
+    assert business_type.startswith("business type loans ← 房贷")
+    assert "model " in business_type
+    assert "信用卡" not in business_type  # the settled matter did not decide it
