@@ -17,7 +17,10 @@ async def test_corrections_become_labels_in_the_corpus_format(
 ) -> None:
     triaged = await needing_triage(client, settings, sessions, content="我的卡被扣了年费", demand="退钱")
     await ok(client, triaged, "reclassify", flags=["repeat", "regulator_referred"], **CARD_FEE)
-    misrouted = await routed(client, settings, content="房贷利率调整后多扣了利息")
+    # The submitter's wrong hint sends it to wealth management; the handler knows it is a mortgage.
+    misrouted = await routed(
+        client, settings, content="房贷利率调整后多扣了利息", business_type="wealth_management"
+    )
     await ok(client, misrouted, "transfer", unit="HQ-LOAN", misrouted=True, reason="分错了，是房贷")
     plain = await routed(client, settings)
     await ok(client, plain, "transfer", unit="HQ-OPS", reason="工作安排")  # not a label

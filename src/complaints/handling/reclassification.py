@@ -41,6 +41,7 @@ async def reclassify(acting: Acting, body: ReclassifyBody) -> Step:
             channel=channel,
             source=source,
             branch_code=case.branch_code,
+            card_kind=body.card,
         ),
         rules=rulebook.rules,
         floors=rulebook.floors,
@@ -49,6 +50,7 @@ async def reclassify(acting: Acting, body: ReclassifyBody) -> Step:
     )
     case.business_type = body.business_type
     case.cause = body.cause
+    case.card_kind = body.card
     case.flags = sorted(flags)
     case.routing_rule = decision.rule
     case.routing_reason = decision.reason

@@ -20,9 +20,13 @@ from tests.intake_api.channels.helpers import corpus, post_email, rows, sent_mai
     ("name", "expected_words", "unit"),
     [
         ("gb2312_base64.eml", "朱镕基路支行附近的客户", "HQ-CARD"),
-        ("gbk_quoted_printable.eml", "排队两个小时无人理睬", "HQ-CP"),
-        ("big5.eml", "理財經理當初誇大收益", "HQ-CP"),
-        ("html_only.eml", "ATM取款机吞卡", "HQ-OPS"),
+        # A service complaint about a branch goes to that branch.
+        ("gbk_quoted_printable.eml", "排队两个小时无人理睬", "BR-002"),
+        # Traditional script is read: a wealth manager's exaggerated returns go to HQ-WM.
+        ("big5.eml", "理財經理當初誇大收益", "HQ-WM"),
+        # Which card the ATM swallowed is unsaid (credit → card centre, debit → operations):
+        # the unit is unsure, so the case waits in HQ-CP's triage.
+        ("html_only.eml", "ATM取款机吞卡", "HQ-CP"),
         ("multipart_attachment.eml", "钱被扣了但对方没有收到", "HQ-EBANK"),
     ],
 )
