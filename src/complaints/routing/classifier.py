@@ -6,6 +6,7 @@ picked up by the next job, without a restart. With no model, or one that cannot 
 worker says so once and routes on the lexicon alone, every such case marked for triage.
 """
 
+import functools
 import json
 import logging
 from collections.abc import Mapping, Sequence
@@ -138,13 +139,14 @@ async def train_and_install(session: AsyncSession, *, rulebook: Rulebook, force:
     accuracy = unit_accuracy(reader, held_out_corpus(), rulebook)
     metrics = {"unit_accuracy": round(accuracy, 4)}
     active = await session.scalar(select(ClassifierModel).where(ClassifierModel.active))
-    outcome = Training(model.version, len(examples), len(corrections), metrics, installed=False)
+    judged = functools.partial(Training, model.version, len(examples), len(corrections), metrics)
     if active is not None and active.version == model.version:
-        return Training(model.version, len(examples), len(corrections), metrics, False, "already installed")
+        return judged(installed=False, refused="already installed")
     if active is not None and not force and accuracy < float(active.metrics.get("unit_accuracy", 0.0)):
         current = active.metrics["unit_accuracy"]
-        refused = f"unit accuracy {accuracy:.4f} is below the active model's {current:.4f}"
-        return Training(model.version, len(examples), len(corrections), metrics, False, refused)
+        return judged(
+            installed=False, refused=f"unit accuracy {accuracy:.4f} is below the active model's {current:.4f}"
+        )
     await session.execute(update(ClassifierModel).where(ClassifierModel.active).values(active=False))
     await session.flush()
     existing = await session.scalar(select(ClassifierModel).where(ClassifierModel.version == model.version))
@@ -161,4 +163,4 @@ async def train_and_install(session: AsyncSession, *, rulebook: Rulebook, force:
             )
         )
     await session.flush()
-    return Training(outcome.version, outcome.examples, outcome.corrections, metrics, installed=True)
+    return judged(installed=True)
